@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Copyright (C) 2026 The shoal authors.
+#
+# make            shoal.ko and tools/shoal
+# make test       the selftest suite, in a QEMU VM booted from Debian's kernel
+# make demo       boot the VM and show shoal devices in network namespaces
+# make check      sparse (C=2) and W=1 over the module; any warning fails
+# make style      checkpatch.pl --strict over the module and uapi header
+# make install    module into /lib/modules/$(KVER)/updates + depmod, and tool
+# make dkms-install
+
+SHOAL_CACHE ?= $(HOME)/.cache/shoal
+VM_RUN := $(CURDIR)/selftests/vm/run
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+# The running kernel's build tree when there is one; otherwise (a host whose
+# kernel cannot load modules, like the CI machines) Debian's 6.1 headers, as
+# fetched and cached by the VM harness.
+KERNELRELEASE_HOST := $(shell uname -r)
+KDIR ?= $(or $(wildcard /lib/modules/$(KERNELRELEASE_HOST)/build),$(shell $(CURDIR)/selftests/vm/fetch-kernel --headers))
+KVER ?= $(shell cat $(KDIR)/include/config/kernel.release)
+
+all: module tool
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+module-debug:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) SHOAL_DEBUG=y modules
+
+tool:
+	$(MAKE) -C tools
+
+# sparse over every file; W=1 makes compiler warnings visible, and any
+# diagnostic line at all fails the target.
+check:
+	@command -v sparse >/dev/null || apt-get install -y sparse
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 W=1 modules 2>&1 | tee .check.log
+	@! grep -E 'warning:|error:' .check.log
+	@rm -f .check.log
+	$(MAKE) -C tools clean all
+
+CHECKPATCH := $(SHOAL_CACHE)/checkpatch/scripts/checkpatch.pl
+$(CHECKPATCH):
+	@test -f /usr/src/linux-source-6.1.tar.xz || apt-get install -y linux-source-6.1
+	mkdir -p $(SHOAL_CACHE)/checkpatch
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(SHOAL_CACHE)/checkpatch \
+		--strip-components=1 linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+
+style: $(CHECKPATCH)
+	perl $(CHECKPATCH) --no-tree --strict --terse --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f module/*.[ch] uapi/linux/shoal.h
+
+test:
+	selftests/deps.sh
+	$(VM_RUN) selftests/run_tests.sh
+
+demo:
+	selftests/deps.sh
+	$(VM_RUN) selftests/demo.sh
+
+install: module tool
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+	$(MAKE) -C tools install
+
+dkms-install:
+	@command -v dkms >/dev/null || apt-get install -y dkms
+	rm -rf /usr/src/shoal-$(VERSION)
+	mkdir -p /usr/src/shoal-$(VERSION)
+	cp -r Kbuild Makefile dkms.conf module uapi /usr/src/shoal-$(VERSION)/
+	dkms add -m shoal -v $(VERSION) || true
+	dkms build -m shoal -v $(VERSION) -k $(KVER)
+	dkms install -m shoal -v $(VERSION) -k $(KVER)
+
+# Without KDIR, so that cleaning never fetches a kernel.
+clean:
+	rm -rf *.ko *.mod *.mod.c *.o .*.cmd module/*.o module/.*.cmd \
+		Module.symvers modules.order .check.log
+	$(MAKE) -C tools clean
+
+.PHONY: all module module-debug tool check style test demo install \
+	dkms-install clean

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The shoal authors.
+ *
+ * shoal: an encrypted UDP tunnel that fans one packet out to many peers
+ * while encrypting it once.
+ */
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/rtnetlink.h>
+#include <uapi/linux/shoal.h>
+
+#include "device.h"
+#include "netlink.h"
+
+static int __init shoal_mod_init(void)
+{
+	int err;
+
+	err = shoal_device_init();
+	if (err)
+		return err;
+	err = shoal_genl_init();
+	if (err) {
+		shoal_device_uninit();
+		return err;
+	}
+	pr_info("shoal loaded\n");
+	return 0;
+}
+
+static void __exit shoal_mod_exit(void)
+{
+	shoal_genl_uninit();
+	shoal_device_uninit();
+}
+
+module_init(shoal_mod_init);
+module_exit(shoal_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Encrypted UDP tunnel with encrypt-once fan-out");
+MODULE_AUTHOR("The shoal authors");
+MODULE_VERSION("0.1");
+MODULE_ALIAS_RTNL_LINK(KBUILD_MODNAME);
+MODULE_ALIAS_GENL_FAMILY(SHOAL_FAMILY_NAME);

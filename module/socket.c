@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The shoal authors.
+ *
+ * The UDP sockets of a device: one IPv4 and one IPv6 socket bound to the
+ * same port in the netns the device was created in, which is not
+ * necessarily the netns the device lives in now.
+ */
+
+#include <linux/ipv6.h>
+#include <net/udp_tunnel.h>
+
+#include "device.h"
+#include "socket.h"
+
+/* Without IPv6 (ipv6.disable=1) a device simply has no IPv6 socket. */
+static bool shoal_socket_want_v6(void)
+{
+	return IS_ENABLED(CONFIG_IPV6) && ipv6_mod_enabled();
+}
+
+static int shoal_socket_recv(struct sock *sk, struct sk_buff *skb)
+{
+	struct shoal_dev *sd = rcu_dereference_sk_user_data(sk);
+
+	/*
+	 * No sender can be known before peers exist, so every datagram is
+	 * dropped here and counted; this is where decryption will plug in.
+	 */
+	if (likely(sd))
+		DEV_STATS_INC(sd->dev, rx_dropped);
+	kfree_skb(skb);
+	return 0;
+}
+
+static int shoal_socket_open(struct shoal_dev *sd, struct net *net,
+			     sa_family_t family, u16 port, struct sock **skp)
+{
+	struct udp_tunnel_sock_cfg tunnel = {
+		.sk_user_data = sd,
+		.encap_type = 1,
+		.encap_rcv = shoal_socket_recv,
+	};
+	/* A zeroed local address is INADDR_ANY and in6addr_any alike. */
+	struct udp_port_cfg cfg = {
+		.family = family,
+		.local_udp_port = htons(port),
+		.use_udp_checksums = true,
+		.use_udp6_tx_checksums = true,
+		.use_udp6_rx_checksums = true,
+		.ipv6_v6only = family == AF_INET6,
+	};
+	struct socket *sock;
+	int err;
+
+	err = udp_sock_create(net, &cfg, &sock);
+	if (err)
+		return err;
+	setup_udp_tunnel_sock(net, sock, &tunnel);
+	*skp = sock->sk;
+	return 0;
+}
+
+static void shoal_socket_release(struct sock *sk)
+{
+	if (sk)
+		udp_tunnel_sock_release(sk->sk_socket);
+}
+
+static void shoal_socket_replace(struct shoal_dev *sd, struct sock *sk4,
+				 struct sock *sk6, u16 port)
+{
+	struct sock *old4 = rtnl_dereference(sd->sock4);
+	struct sock *old6 = rtnl_dereference(sd->sock6);
+
+	rcu_assign_pointer(sd->sock4, sk4);
+	rcu_assign_pointer(sd->sock6, sk6);
+	sd->port = port;
+	if (!old4 && !old6)
+		return;
+	/* Senders that picked up the old sockets must be done with them. */
+	synchronize_net();
+	shoal_socket_release(old4);
+	shoal_socket_release(old6);
+}
+
+/**
+ * shoal_socket_bind - (re)bind the device's sockets to a UDP port
+ * @sd: the device
+ * @port: port in host order; 0 picks a port free for both IPv4 and IPv6
+ * @extack: where to explain a failure
+ *
+ * The new sockets replace the old ones only once both are bound, so a
+ * failure leaves the device as it was. Called under RTNL.
+ *
+ * Return: 0 or a negative errno (-EADDRINUSE if the port is taken).
+ */
+int shoal_socket_bind(struct shoal_dev *sd, u16 port,
+		      struct netlink_ext_ack *extack)
+{
+	unsigned int tries = port ? 1 : 100;
+	struct sock *sk4, *sk6 = NULL;
+	u16 bound;
+	int err;
+
+	ASSERT_RTNL();
+	if (!sd->creating_net) {
+		NL_SET_ERR_MSG(extack,
+			       "The netns this device was created in is gone");
+		return -ENETUNREACH;
+	}
+	if (port && port == sd->port)
+		return 0;
+
+	/*
+	 * A port the kernel picked for IPv4 may be taken for IPv6; pick
+	 * again rather than fail.
+	 */
+	do {
+		err = shoal_socket_open(sd, sd->creating_net, AF_INET, port,
+					&sk4);
+		if (err)
+			break;
+		bound = ntohs(inet_sk(sk4)->inet_sport);
+		if (!shoal_socket_want_v6())
+			break;
+		err = shoal_socket_open(sd, sd->creating_net, AF_INET6, bound,
+					&sk6);
+		if (!err)
+			break;
+		shoal_socket_release(sk4);
+	} while (err == -EADDRINUSE && --tries);
+
+	if (err == -EADDRINUSE) {
+		NL_SET_ERR_MSG(extack, "UDP port is already in use");
+		return err;
+	}
+	if (err) {
+		NL_SET_ERR_MSG(extack, "Cannot create the UDP sockets");
+		return err;
+	}
+	shoal_socket_replace(sd, sk4, sk6, bound);
+	return 0;
+}
+
+/**
+ * shoal_socket_close - close the device's sockets
+ * @sd: the device
+ *
+ * Waits until no sender or receiver can still be using them. Called under
+ * RTNL.
+ */
+void shoal_socket_close(struct shoal_dev *sd)
+{
+	ASSERT_RTNL();
+	shoal_socket_replace(sd, NULL, NULL, 0);
+}

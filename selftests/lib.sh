@@ -1,0 +1,187 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The shoal authors.
+#
+# Helpers for shoal's selftests: KTAP output, one subshell per test case with
+# its own deferred cleanup, namespaces with unique names, and waiting for a
+# condition instead of sleeping.
+#
+# A test script sources this file, defines one function per case and ends
+# with `ktap_run case_a case_b ...`. A case fails on the first command that
+# fails (set -e inside its subshell); it skips by calling `skip REASON`.
+
+readonly KSFT_PASS=0
+readonly KSFT_FAIL=1
+readonly KSFT_SKIP=4
+
+SHOAL_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+readonly SHOAL_TOP
+# Debian's python3, which has the apt-installed modules (yaml, pyroute2).
+readonly PY=/usr/bin/python3
+readonly NL="$PY $SHOAL_TOP/selftests/nl.py"
+
+__defer=()
+
+# defer CMD [ARGS...]: run CMD when the current case ends, last in first out.
+defer()
+{
+	local cmd
+	printf -v cmd '%q ' "$@"
+	__defer+=("$cmd")
+}
+
+__run_deferred()
+{
+	local i
+
+	for ((i = ${#__defer[@]} - 1; i >= 0; i--))
+	do
+		eval "${__defer[i]}" >/dev/null 2>&1 || true
+	done
+	__defer=()
+}
+
+# netns_new VAR...: create a namespace per VAR with a unique name, loopback
+# up, deleted when the case ends.
+netns_new()
+{
+	local var name
+
+	for var in "$@"
+	do
+		name="shoal-$var-$$-$RANDOM"
+		ip netns add "$name"
+		defer ip netns del "$name"
+		ip -n "$name" link set lo up
+		printf -v "$var" '%s' "$name"
+	done
+}
+
+# busywait TIMEOUT_MS CMD [ARGS...]: retry CMD until it succeeds or time is up.
+busywait()
+{
+	local timeout=$1 start
+
+	shift
+	start=$(date +%s%3N)
+	until "$@"
+	do
+		if (($(date +%s%3N) - start > timeout))
+		then
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# expect_fail CMD [ARGS...]: CMD must fail (set -e ignores `! cmd`).
+expect_fail()
+{
+	if "$@"
+	then
+		echo "# unexpectedly succeeded: $*"
+		return 1
+	fi
+	return 0
+}
+
+# expect_eq WHAT GOT WANT
+expect_eq()
+{
+	if [[ "$2" != "$3" ]]
+	then
+		echo "# $1: got '$2', want '$3'"
+		return 1
+	fi
+}
+
+# expect_match WHAT TEXT REGEX
+expect_match()
+{
+	if ! [[ "$2" =~ $3 ]]
+	then
+		echo "# $1: '$2' does not match /$3/"
+		return 1
+	fi
+}
+
+skip()
+{
+	echo "# SKIP: $*"
+	exit $KSFT_SKIP
+}
+
+# require_cmd CMD...: skip the case when a tool is missing.
+require_cmd()
+{
+	local cmd
+
+	for cmd in "$@"
+	do
+		command -v "$cmd" >/dev/null || skip "$cmd not installed"
+	done
+}
+
+# ktap_run CASE...: run each case in its own subshell, print KTAP, exit
+# with KSFT_FAIL if any case failed.
+ktap_run()
+{
+	local n=0 pass=0 fail=0 skipped=0 rc name
+
+	echo "TAP version 13"
+	echo "1..$#"
+	for name in "$@"
+	do
+		n=$((n + 1))
+		(
+			set -eE -o pipefail
+			trap 'echo "# line $LINENO: $BASH_COMMAND: exit $?"' ERR
+			trap __run_deferred EXIT
+			"$name"
+		) 2>&1 | sed -u 's/^/# /; s/^# # /# /'
+		rc=${PIPESTATUS[0]}
+		case $rc in
+		0) echo "ok $n $name"; pass=$((pass + 1)) ;;
+		"$KSFT_SKIP") echo "ok $n $name # SKIP"; skipped=$((skipped + 1)) ;;
+		*) echo "not ok $n $name"; fail=$((fail + 1)) ;;
+		esac
+	done
+	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skipped error:0"
+	((fail == 0)) || exit $KSFT_FAIL
+	exit $KSFT_PASS
+}
+
+[[ $EUID -eq 0 ]] || { echo "1..0 # SKIP must run as root"; exit $KSFT_SKIP; }
+
+# shoal_json NETNS [DEV]: `shoal -j show` in NETNS.
+shoal_json()
+{
+	ip netns exec "$1" shoal -j show ${2:+"$2"}
+}
+
+# shoal_field NETNS DEV FIELD: one field of one device, from the tool.
+shoal_field()
+{
+	shoal_json "$1" "$2" | $PY -c "import json, sys; print(json.load(sys.stdin)[0]['$3'])"
+}
+
+# udp_bound NETNS PORT FAMILY: is a UDP socket of FAMILY (4 or 6) bound to
+# PORT in NETNS?
+udp_bound()
+{
+	[[ -n "$(ip netns exec "$1" ss -Hlun -"$3" "sport = :$2")" ]]
+}
+
+# shoal_unload: make sure the module is not loaded.
+shoal_unload()
+{
+	if grep -q '^shoal ' /proc/modules
+	then
+		modprobe -r shoal
+	fi
+}
+
+is_loaded()
+{
+	grep -q '^shoal ' /proc/modules
+}

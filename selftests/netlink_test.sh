@@ -1,0 +1,182 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The shoal authors.
+#
+# The generic netlink family and the tool: the API agrees with its spec,
+# the tool's output agrees with the kernel and with ip(8), permissions hold,
+# and malformed requests are refused with an errno and a message.
+
+source "$(dirname "$0")/lib.sh"
+
+uapi_matches_spec()
+{
+	$PY "$SHOAL_TOP/selftests/uapi_check.py" "$SHOAL_TOP"
+}
+
+json_agrees_with_ip()
+{
+	local A
+
+	netns_new A
+	ip -n "$A" link add shoal0 type shoal
+	ip netns exec "$A" $NL link-add shoal1 --port 40100 --id 11
+	ip -n "$A" link add shoal2 type shoal
+	ip -n "$A" link add dummy0 type dummy
+	$PY - "$(shoal_json "$A")" "$(ip -n "$A" -j -d link show)" \
+		"$(ip netns exec "$A" $NL genl 1 --dump)" <<-'PYEOF'
+	import json, sys
+	tool = json.loads(sys.argv[1])
+	links = [l for l in json.loads(sys.argv[2])
+		 if l.get("linkinfo", {}).get("info_kind") == "shoal"]
+	raw = [json.loads(l) for l in sys.argv[3].splitlines()]
+	key = lambda d: d["ifindex"]
+	assert [(d["ifindex"], d["ifname"]) for d in sorted(tool, key=key)] == \
+	       [(l["ifindex"], l["ifname"]) for l in sorted(links, key=key)], (tool, links)
+	assert sorted(tool, key=key) == sorted(raw, key=key), (tool, raw)
+	one = [d for d in tool if d["ifname"] == "shoal1"][0]
+	assert one["port"] == 40100 and one["sender_id"] == 11, one
+	PYEOF
+}
+
+show_text()
+{
+	local A out
+
+	netns_new A
+	ip netns exec "$A" $NL link-add shoal0 --port 40110 --id 5
+	out=$(ip netns exec "$A" shoal show shoal0)
+	expect_match "show" "$out" "shoal0.*port 40110.*sender-id 5"
+	out=$(ip netns exec "$A" shoal show)
+	expect_match "show all" "$out" "shoal0"
+}
+
+tool_errors()
+{
+	local A rc=0
+
+	netns_new A
+	ip -n "$A" link add shoal0 type shoal
+	ip netns exec "$A" shoal show nosuch 2>"$TMPDIR/err" || rc=$?
+	expect_eq "exit code" "$rc" 1
+	expect_match "message" "$(cat "$TMPDIR/err")" "No such device"
+	rc=0
+	ip netns exec "$A" shoal set shoal0 id 0 2>"$TMPDIR/err" || rc=$?
+	expect_eq "exit code" "$rc" 1
+	expect_match "message" "$(cat "$TMPDIR/err")" "Invalid argument.*out of range"
+	rc=0
+	ip netns exec "$A" shoal set shoal0 port 70000 2>/dev/null || rc=$?
+	expect_eq "usage exit code" "$rc" 2
+	rc=0
+	ip netns exec "$A" shoal frobnicate 2>/dev/null || rc=$?
+	expect_eq "unknown command exit code" "$rc" 2
+	expect_eq "id unchanged" "$(shoal_field "$A" shoal0 sender_id)" 0
+}
+
+# nl_expect NETNS WANT ARGS...: nl.py's answer to ARGS must be WANT.
+nl_expect()
+{
+	local ns=$1 want=$2 out
+
+	shift 2
+	out=$(ip netns exec "$ns" $NL "$@" || true)
+	expect_eq "nl.py $*" "$out" "$want"
+}
+
+malformed_genl()
+{
+	local A
+
+	netns_new A
+	ip netns exec "$A" $NL link-add shoal0 --port 40120 --id 4
+	nl_expect "$A" "ERR EINVAL A device ifindex or name is required" genl 1
+	nl_expect "$A" "ERR ENODEV No such device" genl 1 --attr 2:str:nosuch
+	nl_expect "$A" "ERR ENODEV No such device" genl 1 --attr 1:u32:9999
+	nl_expect "$A" "ERR ENODEV Not a shoal device" genl 1 --attr 2:str:lo
+	nl_expect "$A" "ERR EINVAL The ifindex and the name are different devices" \
+		genl 1 --attr 1:u32:1 --attr 2:str:shoal0
+	nl_expect "$A" "ERR EINVAL invalid attribute length" genl 1 --attr 1:u16:1
+	nl_expect "$A" "ERR EINVAL integer out of range" genl 1 --attr 1:u32:0
+	nl_expect "$A" "ERR EINVAL Unknown attribute type" \
+		genl 1 --attr 2:str:shoal0 --attr 99:u32:1
+	nl_expect "$A" "ERR EINVAL Attribute failed policy validation" \
+		genl 1 --attr 2:str:a-name-far-too-long-for-ifnamsiz
+	nl_expect "$A" "ERR EINVAL genlmsghdr.reserved field is not 0" \
+		genl 1 --attr 2:str:shoal0 --reserved 1
+	nl_expect "$A" "ERR EOPNOTSUPP " genl 99
+	# dev-set: out of range, wrong sizes; nothing half-applied.
+	nl_expect "$A" "ERR EINVAL integer out of range" \
+		genl 2 --attr 2:str:shoal0 --attr 3:u16:40121 --attr 4:u32:0
+	nl_expect "$A" "ERR EINVAL invalid attribute length" \
+		genl 2 --attr 2:str:shoal0 --attr 3:u32:40121
+	nl_expect "$A" "ERR EINVAL invalid attribute length" \
+		genl 2 --attr 2:str:shoal0 --attr 4:u64:5
+	nl_expect "$A" "ERR EINVAL NLA_F_NESTED not expected" \
+		genl 2 --attr 2:str:shoal0 --attr 0x8004:u32:5
+	expect_eq port "$(shoal_field "$A" shoal0 port)" 40120
+	expect_eq id "$(shoal_field "$A" shoal0 sender_id)" 4
+	udp_bound "$A" 40120 4
+}
+
+permissions()
+{
+	local A nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups
+			--inh-caps=-all --bounding-set=-all)
+
+	require_cmd setpriv
+	netns_new A
+	ip netns exec "$A" $NL link-add shoal0 --port 40130 --id 6
+	nl_expect "$A" "ERR EPERM " genl 2 --attr 2:str:shoal0 --attr 4:u32:9
+	ip netns exec "$A" "${nobody[@]}" shoal set shoal0 id 9 2>"$TMPDIR/err" && false
+	expect_match "tool" "$(cat "$TMPDIR/err")" "Operation not permitted"
+	expect_eq "raw client" "$(ip netns exec "$A" "${nobody[@]}" $NL genl 2 \
+		--attr 2:str:shoal0 --attr 4:u32:9 || true)" "ERR EPERM "
+	# Reading is not privileged, as with ip link show.
+	expect_eq "unprivileged read" \
+		"$(ip netns exec "$A" "${nobody[@]}" shoal -j show shoal0 |
+		   $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["sender_id"])')" 6
+	expect_eq id "$(shoal_field "$A" shoal0 sender_id)" 6
+}
+
+pyroute2_client()
+{
+	local A
+
+	$PY -c 'import pyroute2' 2>/dev/null || skip "python3-pyroute2 missing"
+	netns_new A
+	ip netns exec "$A" $NL link-add shoal0 --port 40140 --id 12
+	ip netns exec "$A" $PY - <<-'PYEOF'
+	from pyroute2.netlink import NLM_F_REQUEST, NLM_F_DUMP, genlmsg
+	from pyroute2.netlink.exceptions import NetlinkError
+	from pyroute2.netlink.generic import GenericNetlinkSocket
+
+	class devmsg(genlmsg):
+	    nla_map = (("SHOAL_A_DEV_UNSPEC", "none"),
+		       ("SHOAL_A_DEV_IFINDEX", "uint32"),
+		       ("SHOAL_A_DEV_IFNAME", "asciiz"),
+		       ("SHOAL_A_DEV_PORT", "uint16"),
+		       ("SHOAL_A_DEV_SENDER_ID", "uint32"))
+
+	s = GenericNetlinkSocket()
+	s.bind("shoal", devmsg)
+	msg = devmsg()
+	msg["cmd"], msg["version"] = 1, 1
+	devs = s.nlm_request(msg, msg_type=s.prid, msg_flags=NLM_F_REQUEST | NLM_F_DUMP)
+	assert len(devs) == 1, devs
+	d = devs[0]
+	assert d.get_attr("SHOAL_A_DEV_IFNAME") == "shoal0", d
+	assert d.get_attr("SHOAL_A_DEV_PORT") == 40140, d
+	assert d.get_attr("SHOAL_A_DEV_SENDER_ID") == 12, d
+	msg["attrs"] = [("SHOAL_A_DEV_IFNAME", "nosuch")]
+	try:
+	    s.nlm_request(msg, msg_type=s.prid, msg_flags=NLM_F_REQUEST)
+	    raise SystemExit("unknown device accepted")
+	except NetlinkError as e:
+	    assert e.code == 19, e
+	PYEOF
+}
+
+TMPDIR=$(mktemp -d)
+trap 'rm -rf "$TMPDIR"' EXIT
+
+ktap_run uapi_matches_spec json_agrees_with_ip show_text tool_errors \
+	malformed_genl permissions pyroute2_client
