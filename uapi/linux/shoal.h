@@ -12,15 +12,18 @@
  * optionally with IFLA_SHOAL_PORT and IFLA_SHOAL_SENDER_ID, and are then
  * inspected and changed with SHOAL_CMD_DEV_GET and SHOAL_CMD_DEV_SET.
  *
- * A device is addressed by SHOAL_A_DEV_IFINDEX or SHOAL_A_DEV_IFNAME, looked
- * up in the network namespace of the netlink socket. Its UDP sockets live in
+ * A device is addressed by SHOAL_A_*_IFINDEX or SHOAL_A_*_IFNAME, looked up
+ * in the network namespace of the netlink socket. Its UDP sockets live in
  * the namespace where it was created, even after the device is moved.
  *
- * SHOAL_A_DEV_PORT: UDP listen port. 0 asks the kernel to pick a free port;
- * the port actually bound is reported by SHOAL_CMD_DEV_GET.
+ * Keys belong to senders: a device encrypts what it sends with its own
+ * transmit key (two slots, SHOAL_CMD_KEY_SET then SHOAL_CMD_KEY_ACTIVATE),
+ * and every receiver holds that key as one of the sender's receive keys
+ * (SHOAL_A_PEER_RX_KEYS). A peer may also be given a pairwise transmit key
+ * (SHOAL_A_PEER_TX_KEY) used for unicast to that peer only. Key material
+ * is write-only: no reply or notification ever carries it.
  *
- * SHOAL_A_DEV_SENDER_ID: the local sender id carried in every datagram this
- * device sends; receivers find the sender's keys by it. 0 means "not set".
+ * Documentation/protocol.rst specifies the datagrams byte by byte.
  */
 
 #ifndef _UAPI_LINUX_SHOAL_H
@@ -28,20 +31,112 @@
 
 #define SHOAL_FAMILY_NAME	"shoal"
 #define SHOAL_FAMILY_VERSION	1
+#define SHOAL_MCGRP_EVENTS	"events"
+
+#define SHOAL_KEY_LEN		32
+#define SHOAL_KEY_SLOTS		2
+#define SHOAL_PEER_RX_KEYS	4
 
 enum {
 	SHOAL_A_DEV_IFINDEX = 1,
 	SHOAL_A_DEV_IFNAME,
 	SHOAL_A_DEV_PORT,
 	SHOAL_A_DEV_SENDER_ID,
+	SHOAL_A_DEV_REPLAY_WINDOW,
+	SHOAL_A_DEV_EPOCH_MAX_AGE,
+	SHOAL_A_DEV_KEY_LIMIT,
+	SHOAL_A_DEV_KEYS,
+	SHOAL_A_DEV_STATS,
+	SHOAL_A_DEV_PEERS,
+	SHOAL_A_DEV_PEER_ID,
+	SHOAL_A_DEV_PAD,
 
 	__SHOAL_A_DEV_MAX,
 	SHOAL_A_DEV_MAX = (__SHOAL_A_DEV_MAX - 1)
 };
 
 enum {
+	SHOAL_A_KEY_SLOT = 1,
+	SHOAL_A_KEY_ID,
+	SHOAL_A_KEY_MATERIAL,
+	SHOAL_A_KEY_ACTIVE,
+	SHOAL_A_KEY_PACKETS,
+	SHOAL_A_KEY_EPOCH,
+	SHOAL_A_KEY_EXHAUSTED,
+	SHOAL_A_KEY_PAD,
+
+	__SHOAL_A_KEY_MAX,
+	SHOAL_A_KEY_MAX = (__SHOAL_A_KEY_MAX - 1)
+};
+
+enum {
+	SHOAL_A_PREFIX_FAMILY = 1,
+	SHOAL_A_PREFIX_ADDR,
+	SHOAL_A_PREFIX_CIDR,
+
+	__SHOAL_A_PREFIX_MAX,
+	SHOAL_A_PREFIX_MAX = (__SHOAL_A_PREFIX_MAX - 1)
+};
+
+enum {
+	SHOAL_A_PEER_IFINDEX = 1,
+	SHOAL_A_PEER_IFNAME,
+	SHOAL_A_PEER_SENDER_ID,
+	SHOAL_A_PEER_ENDPOINT_IPV4,
+	SHOAL_A_PEER_ENDPOINT_IPV6,
+	SHOAL_A_PEER_ENDPOINT_PORT,
+	SHOAL_A_PEER_ALLOWED_IPS,
+	SHOAL_A_PEER_RX_KEYS,
+	SHOAL_A_PEER_TX_KEY,
+	SHOAL_A_PEER_KEEPALIVE,
+	SHOAL_A_PEER_RX_AGE_MS,
+	SHOAL_A_PEER_STATS,
+	SHOAL_A_PEER_PAD,
+
+	__SHOAL_A_PEER_MAX,
+	SHOAL_A_PEER_MAX = (__SHOAL_A_PEER_MAX - 1)
+};
+
+/*
+ * Counters, per device (SHOAL_A_DEV_STATS) and per peer (SHOAL_A_PEER_STATS).
+ * Every dropped datagram or packet is counted under exactly one reason.
+ */
+enum {
+	SHOAL_A_STATS_RX_PACKETS = 1,
+	SHOAL_A_STATS_RX_BYTES,
+	SHOAL_A_STATS_TX_PACKETS,
+	SHOAL_A_STATS_TX_BYTES,
+	SHOAL_A_STATS_TX_ENCRYPTIONS,
+	SHOAL_A_STATS_TX_GSO_BATCHES,
+	SHOAL_A_STATS_TX_GSO_SEGMENTS,
+	SHOAL_A_STATS_RX_KEEPALIVES,
+	SHOAL_A_STATS_DROP_MALFORMED,
+	SHOAL_A_STATS_DROP_UNKNOWN_SENDER,
+	SHOAL_A_STATS_DROP_NO_KEY,
+	SHOAL_A_STATS_DROP_EPOCH,
+	SHOAL_A_STATS_DROP_REPLAY,
+	SHOAL_A_STATS_DROP_AUTH,
+	SHOAL_A_STATS_DROP_SOURCE,
+	SHOAL_A_STATS_DROP_NO_ROUTE,
+	SHOAL_A_STATS_DROP_TOO_BIG,
+	SHOAL_A_STATS_DROP_TX_ERROR,
+	SHOAL_A_STATS_PAD,
+
+	__SHOAL_A_STATS_MAX,
+	SHOAL_A_STATS_MAX = (__SHOAL_A_STATS_MAX - 1)
+};
+
+enum {
 	SHOAL_CMD_DEV_GET = 1,
 	SHOAL_CMD_DEV_SET,
+	SHOAL_CMD_PEER_NEW,
+	SHOAL_CMD_PEER_SET,
+	SHOAL_CMD_PEER_DEL,
+	SHOAL_CMD_PEER_GET,
+	SHOAL_CMD_KEY_SET,
+	SHOAL_CMD_KEY_ACTIVATE,
+	SHOAL_CMD_KEY_DEL,
+	SHOAL_CMD_KEY_EXHAUSTED,
 
 	__SHOAL_CMD_MAX,
 	SHOAL_CMD_MAX = (__SHOAL_CMD_MAX - 1)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The shoal authors.
+ */
+
+#ifndef _SHOAL_REPLAY_H
+#define _SHOAL_REPLAY_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/* Counters at or past this are refused; senders stop well before. */
+#define SHOAL_COUNTER_LIMIT	(U64_MAX - (1ULL << 32))
+
+#define SHOAL_REPLAY_WINDOW_DEFAULT	8192U
+#define SHOAL_REPLAY_WINDOW_MIN		64U
+#define SHOAL_REPLAY_WINDOW_MAX		(1U << 20)
+
+/**
+ * struct shoal_replay - sliding replay window (RFC 6479) for one key epoch
+ * @lock: serialises updates; receivers of one sender rarely contend
+ * @next: highest counter accepted plus one, 0 before the first
+ * @window: how far behind @next a counter is still accepted
+ * @nwords: words in @bitmap: one more than @window needs, so the word
+ *	being recycled never holds bits still inside the window
+ * @bitmap: one bit per counter, indexed modulo @nwords words
+ */
+struct shoal_replay {
+	spinlock_t lock;
+	u64 next;
+	u32 window;
+	u32 nwords;
+	unsigned long bitmap[];
+};
+
+struct shoal_replay *shoal_replay_new(u32 window, gfp_t gfp);
+bool shoal_replay_precheck(const struct shoal_replay *r, u64 counter);
+bool shoal_replay_update(struct shoal_replay *r, u64 counter);
+
+#ifdef SHOAL_DEBUG
+bool shoal_replay_selftest(void);
+#else
+static inline bool shoal_replay_selftest(void)
+{
+	return true;
+}
+#endif
+
+#endif /* _SHOAL_REPLAY_H */

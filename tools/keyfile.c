@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The shoal authors. */
+
+/*
+ * Keys as text: base64 (RFC 4648, padded) of the 32 key bytes, in a file
+ * or on standard input, never on the command line where ps(1) and shell
+ * histories would show them. Buffers that held a key are wiped.
+ */
+
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keyfile.h"
+#include "util.h"
+
+/* Enough for a key and generous blanks; more is not a key file. */
+#define SHOAL_KEY_FILE_MAX	1024
+
+static const char shoal_b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Set once standard input was read: it cannot hold two keys. */
+static bool shoal_key_stdin_used;
+
+/**
+ * shoal_wipe - clear memory that held key material
+ * @p: the memory
+ * @len: its size
+ *
+ * Unlike memset(), not optimized away when @p is freed right after.
+ */
+void shoal_wipe(void *p, size_t len)
+{
+	explicit_bzero(p, len);
+}
+
+/**
+ * shoal_key_stdin_taken - standard input holds something else than a key
+ *
+ * After this, reading a key from "-" is an error.
+ */
+void shoal_key_stdin_taken(void)
+{
+	shoal_key_stdin_used = true;
+}
+
+/**
+ * shoal_key_encode - a key as base64 text
+ * @out: SHOAL_KEY_B64_LEN characters and a NUL
+ * @key: the key
+ */
+void shoal_key_encode(char out[SHOAL_KEY_B64_LEN + 1],
+		      const uint8_t key[SHOAL_KEY_LEN])
+{
+	unsigned int i, o = 0;
+
+	for (i = 0; i < SHOAL_KEY_LEN; i += 3) {
+		uint32_t v = (uint32_t)key[i] << 16;
+
+		if (i + 1 < SHOAL_KEY_LEN)
+			v |= (uint32_t)key[i + 1] << 8;
+		if (i + 2 < SHOAL_KEY_LEN)
+			v |= key[i + 2];
+		out[o++] = shoal_b64[v >> 18 & 63];
+		out[o++] = shoal_b64[v >> 12 & 63];
+		out[o++] = i + 1 < SHOAL_KEY_LEN ? shoal_b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < SHOAL_KEY_LEN ? shoal_b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+static int shoal_b64_value(char c)
+{
+	const char *p = c ? strchr(shoal_b64, c) : NULL;
+
+	return p ? p - shoal_b64 : -1;
+}
+
+/**
+ * shoal_key_decode - a key from its base64 text
+ * @s: the text, not NUL-terminated
+ * @len: its length
+ * @key: where the key goes; wiped on failure
+ *
+ * Only the canonical text of a key is taken: SHOAL_KEY_B64_LEN characters,
+ * the padding there and the unused bits before it zero, so that one key
+ * has one text.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int shoal_key_decode(const char *s, size_t len, uint8_t key[SHOAL_KEY_LEN])
+{
+	unsigned int i, o = 0, n;
+
+	if (len != SHOAL_KEY_B64_LEN)
+		goto bad;
+	for (i = 0; i < len; i += 4) {
+		uint32_t v = 0;
+		unsigned int k;
+
+		/* Bytes this group holds: 3, or fewer in the last one. */
+		n = SHOAL_KEY_LEN - o < 3 ? SHOAL_KEY_LEN - o : 3;
+		for (k = 0; k < 4; k++) {
+			int d = shoal_b64_value(s[i + k]);
+
+			if (k > n) {
+				if (s[i + k] != '=')
+					goto bad;
+				d = 0;
+			} else if (d < 0) {
+				goto bad;
+			}
+			v = v << 6 | d;
+		}
+		if (n < 3 && (v & ((1u << (8 * (3 - n))) - 1)))
+			goto bad;
+		for (k = 0; k < n; k++)
+			key[o++] = v >> (16 - 8 * k);
+	}
+	return 0;
+bad:
+	shoal_wipe(key, SHOAL_KEY_LEN);
+	return -EINVAL;
+}
+
+/* Reads all of @fd, at most @size - 1 bytes; -EFBIG past that. */
+static ssize_t shoal_key_slurp(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return len;
+		len += n;
+		if (len == size)
+			return -EFBIG;
+	}
+}
+
+/**
+ * shoal_key_read - read a key from a file, or from standard input
+ * @dirfd: where a relative @path starts (AT_FDCWD: the current directory)
+ * @path: the file; "-" for standard input, which only one key may use
+ * @key: where the key goes
+ *
+ * The file holds the key's base64 text; blanks and newlines around it are
+ * ignored. Error messages never quote the file's content.
+ *
+ * Return: 0; -EINVAL when the content is not a key or standard input was
+ * already read (a usage error); -EIO when the file cannot be read. Both
+ * after printing why.
+ */
+int shoal_key_read(int dirfd, const char *path, uint8_t key[SHOAL_KEY_LEN])
+{
+	bool in = !strcmp(path, "-");
+	char buf[SHOAL_KEY_FILE_MAX];
+	size_t start = 0, end;
+	ssize_t len;
+	int fd, err = 0;
+
+	if (in) {
+		if (shoal_key_stdin_used) {
+			shoal_err("standard input was already read: it holds one key at most, and none with --file -");
+			return -EINVAL;
+		}
+		shoal_key_stdin_used = true;
+		fd = STDIN_FILENO;
+	} else {
+		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			shoal_perror("reading key file %s", path);
+			return -EIO;
+		}
+	}
+	len = shoal_key_slurp(fd, buf, sizeof(buf));
+	if (!in)
+		close(fd);
+	if (len == -EFBIG) {
+		shoal_err("the key in %s is longer than a key",
+			  in ? "standard input" : path);
+		err = -EINVAL;
+		goto out;
+	}
+	if (len < 0) {
+		errno = -len;
+		shoal_perror("reading key %s", in ? "from standard input" : path);
+		err = -EIO;
+		goto out;
+	}
+	end = len;
+	while (start < end && isspace((unsigned char)buf[start]))
+		start++;
+	while (end > start && isspace((unsigned char)buf[end - 1]))
+		end--;
+	if (shoal_key_decode(buf + start, end - start, key)) {
+		shoal_err("the key in %s is not %d bytes of base64 (%d characters, as \"shoal genkey\" prints)",
+			  in ? "standard input" : path, SHOAL_KEY_LEN,
+			  SHOAL_KEY_B64_LEN);
+		err = -EINVAL;
+	}
+out:
+	shoal_wipe(buf, sizeof(buf));
+	return err;
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (C) 2026 The shoal authors. */
+
+#ifndef SHOAL_KEYFILE_H
+#define SHOAL_KEYFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/shoal.h>
+
+/* A key as text: base64 of SHOAL_KEY_LEN bytes, with its one '='. */
+#define SHOAL_KEY_B64_LEN	(4 * ((SHOAL_KEY_LEN + 2) / 3))
+
+void shoal_key_encode(char out[SHOAL_KEY_B64_LEN + 1],
+		      const uint8_t key[SHOAL_KEY_LEN]);
+int shoal_key_decode(const char *s, size_t len, uint8_t key[SHOAL_KEY_LEN]);
+int shoal_key_read(int dirfd, const char *path, uint8_t key[SHOAL_KEY_LEN]);
+void shoal_key_stdin_taken(void);
+void shoal_wipe(void *p, size_t len);
+
+#endif /* SHOAL_KEYFILE_H */

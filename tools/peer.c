@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The shoal authors. */
+
+/*
+ * shoal peer add|set|del|show DEV ...: the peers of a device, one at a
+ * time or, with "add DEV --file FILE", thousands over one socket.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include <linux/shoal.h>
+
+#include "json.h"
+#include "keyfile.h"
+#include "netlink.h"
+#include "peerconf.h"
+#include "peerinfo.h"
+#include "shoal.h"
+#include "spec.h"
+#include "util.h"
+
+/* A parsed line of a bulk file. */
+struct shoal_peer_line {
+	struct shoal_peer_conf conf;
+	unsigned int lineno;
+};
+
+static int shoal_peer_request(struct shoal_nl *nl, uint8_t cmd,
+			      const char *ifname,
+			      const struct shoal_peer_conf *c)
+{
+	struct shoal_nl_req req = { .attrs = &shoal_spec_peer };
+	int err;
+
+	req.msg = shoal_nl_msg(nl, cmd, 0);
+	if (!req.msg)
+		return -ENOMEM;
+	if (nla_put_string(req.msg, SHOAL_A_PEER_IFNAME, ifname) ||
+	    shoal_peer_conf_put(req.msg, c)) {
+		shoal_nl_free_secret(req.msg);
+		shoal_nl_build_failed();
+		return -ENOMEM;
+	}
+	err = shoal_nl_send(nl, &req);
+	shoal_nl_free_secret(req.msg);
+	if (err)
+		shoal_nl_perror(nl, "%s peer %u %s %s",
+				cmd == SHOAL_CMD_PEER_NEW ? "adding" : "changing",
+				c->sender_id,
+				cmd == SHOAL_CMD_PEER_NEW ? "to" : "of", ifname);
+	return err;
+}
+
+/* The usage error exit for -EINVAL, the failure one for the rest. */
+static int shoal_peer_exit(int err)
+{
+	return err == -EINVAL ? SHOAL_EXIT_USAGE : SHOAL_EXIT_FAIL;
+}
+
+/* "tx-key remove" names no id: it is the one the peer has now. */
+static int shoal_peer_current_tx(struct shoal_nl *nl, const char *ifname,
+				 struct shoal_peer_conf *c)
+{
+	struct shoal_peer_list l = { 0 };
+	int err;
+
+	err = shoal_peers_get(nl, 0, ifname, c->sender_id, &l);
+	if (err) {
+		shoal_nl_perror(nl, "getting peer %u of %s", c->sender_id,
+				ifname);
+	} else if (l.n == 1 && l.peers[0].has_tx_key) {
+		c->tx.id = l.peers[0].tx_id;
+		c->tx.remove = true;
+		c->tx_remove_current = false;
+	}
+	shoal_peers_free(&l);
+	return err;
+}
+
+/* Splits @line into words, up to a word starting with '#'. */
+static int shoal_peer_words(char *line, char ***words, int *n)
+{
+	char *save = NULL, *w, **v = *words;
+	int count = 0;
+
+	for (w = strtok_r(line, " \t\r\n", &save); w && *w != '#';
+	     w = strtok_r(NULL, " \t\r\n", &save)) {
+		char **grown = reallocarray(v, count + 2, sizeof(*v));
+
+		if (!grown) {
+			*words = v;
+			return -ENOMEM;
+		}
+		v = grown;
+		v[count++] = w;
+	}
+	if (v)
+		v[count] = NULL;
+	*words = v;
+	*n = count;
+	return 0;
+}
+
+/* A relative key path in a bulk file starts at the file's directory. */
+static int shoal_peer_bulk_dir(const char *path)
+{
+	char *copy;
+	int fd;
+
+	if (!strcmp(path, "-"))
+		return AT_FDCWD;
+	copy = strdup(path);
+	if (!copy)
+		return -1;
+	fd = open(dirname(copy), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		shoal_perror("opening the directory of %s", path);
+	free(copy);
+	return fd;
+}
+
+/*
+ * Every line is parsed and its keys read before anything is sent, so
+ * that a mistake anywhere in the file changes nothing.
+ */
+static int shoal_peer_bulk_parse(FILE *f, const char *path, int dirfd,
+				 struct shoal_peer_line **out, size_t *n)
+{
+	struct shoal_peer_line *lines = NULL;
+	char *line = NULL, **words = NULL, where[4096 + 16];
+	size_t size = 0, count = 0;
+	unsigned int lineno = 0;
+	int nwords, err = 0;
+
+	while (getline(&line, &size, f) >= 0) {
+		struct shoal_peer_line *grown;
+
+		snprintf(where, sizeof(where), "%s:%u", path, ++lineno);
+		shoal_err_context(where);
+		err = shoal_peer_words(line, &words, &nwords);
+		if (err) {
+			shoal_err("%s", strerror(-err));
+			break;
+		}
+		if (!nwords)
+			continue;
+		grown = reallocarray(lines, count + 1, sizeof(*lines));
+		if (!grown) {
+			err = -ENOMEM;
+			shoal_err("%s", strerror(ENOMEM));
+			break;
+		}
+		lines = grown;
+		lines[count].lineno = lineno;
+		err = shoal_peer_conf_parse(nwords, words, SHOAL_PEER_ADD,
+					    &lines[count].conf);
+		if (!err)
+			err = shoal_peer_conf_load_keys(&lines[count].conf,
+							dirfd);
+		count++;
+		if (err)
+			break;
+	}
+	if (!err && ferror(f)) {
+		shoal_err_context(NULL);
+		shoal_perror("reading %s", path);
+		err = -EIO;
+	}
+	shoal_err_context(NULL);
+	if (line)
+		shoal_wipe(line, size);
+	free(line);
+	free(words);
+	*out = lines;
+	*n = count;
+	return err;
+}
+
+static int shoal_peer_bulk(const char *ifname, const char *path)
+{
+	struct shoal_peer_line *lines = NULL;
+	bool in = !strcmp(path, "-");
+	char where[4096 + 16];
+	struct shoal_nl nl = { 0 };
+	int ret = SHOAL_EXIT_FAIL;
+	int dirfd, err;
+	size_t n = 0, i;
+	FILE *f;
+
+	if (in)
+		shoal_key_stdin_taken();
+	f = in ? stdin : fopen(path, "re");
+	if (!f) {
+		shoal_perror("opening %s", path);
+		return SHOAL_EXIT_FAIL;
+	}
+	dirfd = shoal_peer_bulk_dir(path);
+	if (dirfd == -1) {
+		if (!in)
+			fclose(f);
+		return SHOAL_EXIT_FAIL;
+	}
+	err = shoal_peer_bulk_parse(f, in ? "standard input" : path, dirfd,
+				    &lines, &n);
+	if (!in)
+		fclose(f);
+	if (dirfd >= 0)
+		close(dirfd);
+	if (err) {
+		ret = shoal_peer_exit(err);
+		goto out;
+	}
+
+	if (shoal_nl_open(&nl))
+		goto out;
+	for (i = 0; i < n; i++) {
+		snprintf(where, sizeof(where), "%s:%u",
+			 in ? "standard input" : path, lines[i].lineno);
+		shoal_err_context(where);
+		if (shoal_peer_request(&nl, SHOAL_CMD_PEER_NEW, ifname,
+				       &lines[i].conf))
+			goto out;
+	}
+	ret = SHOAL_EXIT_OK;
+out:
+	shoal_err_context(NULL);
+	for (i = 0; i < n; i++)
+		shoal_peer_conf_free(&lines[i].conf);
+	free(lines);
+	if (nl.sk)
+		shoal_nl_close(&nl);
+	return ret;
+}
+
+/* peer add|set DEV OPTIONS, argv[0] being the action. */
+static int shoal_peer_change(const struct shoal_cmd *cmd, int argc,
+			     char **argv, enum shoal_peer_mode mode)
+{
+	const char *ifname = argv[1];
+	struct shoal_peer_conf c;
+	struct shoal_nl nl = { 0 };
+	int ret = SHOAL_EXIT_FAIL;
+	int err;
+
+	if (mode == SHOAL_PEER_ADD && argc >= 3 && !strcmp(argv[2], "--file")) {
+		if (argc != 4)
+			return shoal_usage_error(cmd, argc < 4 ?
+				"--file needs a file name" :
+				"--file takes no other option");
+		return shoal_peer_bulk(ifname, argv[3]);
+	}
+	err = shoal_peer_conf_parse(argc - 2, argv + 2, mode, &c);
+	if (!err)
+		err = shoal_peer_conf_load_keys(&c, AT_FDCWD);
+	if (err) {
+		shoal_peer_conf_free(&c);
+		if (err == -EINVAL)
+			return shoal_usage_error(cmd, NULL);
+		return SHOAL_EXIT_FAIL;
+	}
+	if (shoal_nl_open(&nl))
+		goto out;
+	if (c.tx_remove_current && shoal_peer_current_tx(&nl, ifname, &c))
+		goto out;
+	if (shoal_peer_request(&nl, mode == SHOAL_PEER_ADD ?
+			       SHOAL_CMD_PEER_NEW : SHOAL_CMD_PEER_SET,
+			       ifname, &c))
+		goto out;
+	ret = SHOAL_EXIT_OK;
+out:
+	shoal_peer_conf_free(&c);
+	if (nl.sk)
+		shoal_nl_close(&nl);
+	return ret;
+}
+
+/* "id N", alone or, for show, absent. */
+static int shoal_peer_id_arg(int argc, char **argv, bool optional,
+			     uint32_t *id)
+{
+	uint64_t v;
+
+	*id = 0;
+	if (!argc && optional)
+		return 0;
+	if (argc < 1 || (strcmp(argv[0], "id") && strcmp(argv[0], "sender-id"))) {
+		if (argc)
+			shoal_err("unexpected argument \"%s\"", argv[0]);
+		else
+			shoal_err("the peer's sender id is required: id N");
+		return -EINVAL;
+	}
+	if (argc < 2) {
+		shoal_err("\"%s\" needs a value", argv[0]);
+		return -EINVAL;
+	}
+	if (argc > 2) {
+		shoal_err("unexpected argument \"%s\"", argv[2]);
+		return -EINVAL;
+	}
+	if (shoal_parse_num("sender id", argv[1], UINT32_MAX, &v))
+		return -EINVAL;
+	*id = v;
+	/* 0 asks for a dump: the kernel must refuse it, as it would. */
+	if (!v && optional) {
+		shoal_err("invalid sender id \"%s\": peers have ids from 1",
+			  argv[1]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int shoal_peer_del(const struct shoal_cmd *cmd, int argc, char **argv)
+{
+	struct shoal_nl_req req = { .attrs = &shoal_spec_peer };
+	const char *ifname = argv[1];
+	struct shoal_nl nl = { 0 };
+	int ret = SHOAL_EXIT_FAIL;
+	uint32_t id;
+
+	if (shoal_peer_id_arg(argc - 2, argv + 2, false, &id))
+		return shoal_usage_error(cmd, NULL);
+	if (shoal_nl_open(&nl))
+		goto out;
+	req.msg = shoal_nl_msg(&nl, SHOAL_CMD_PEER_DEL, 0);
+	if (!req.msg)
+		goto out;
+	if (nla_put_string(req.msg, SHOAL_A_PEER_IFNAME, ifname) ||
+	    nla_put_u32(req.msg, SHOAL_A_PEER_SENDER_ID, id)) {
+		shoal_nl_build_failed();
+		goto out;
+	}
+	if (shoal_nl_send(&nl, &req)) {
+		shoal_nl_perror(&nl, "deleting peer %u of %s", id, ifname);
+		goto out;
+	}
+	ret = SHOAL_EXIT_OK;
+out:
+	nlmsg_free(req.msg);
+	if (nl.sk)
+		shoal_nl_close(&nl);
+	return ret;
+}
+
+static int shoal_peer_show(const struct shoal_cmd *cmd, int argc, char **argv)
+{
+	struct shoal_peer_list l = { 0 };
+	const char *ifname = argv[1];
+	struct shoal_nl nl = { 0 };
+	int ret = SHOAL_EXIT_FAIL;
+	struct shoal_json j;
+	uint32_t id;
+
+	if (shoal_peer_id_arg(argc - 2, argv + 2, true, &id))
+		return shoal_usage_error(cmd, NULL);
+	if (shoal_nl_open(&nl))
+		goto out;
+	if (shoal_peers_get(&nl, 0, ifname, id, &l)) {
+		if (id)
+			shoal_nl_perror(&nl, "getting peer %u of %s", id,
+					ifname);
+		else
+			shoal_nl_perror(&nl, "listing the peers of %s", ifname);
+		goto out;
+	}
+	if (shoal_opts.json) {
+		shoal_json_init(&j, stdout, shoal_opts.pretty);
+		shoal_peers_json(&j, NULL, &l);
+		shoal_json_finish(&j);
+	} else {
+		shoal_peers_text(stdout, "", &l);
+	}
+	ret = SHOAL_EXIT_OK;
+out:
+	shoal_peers_free(&l);
+	if (nl.sk)
+		shoal_nl_close(&nl);
+	return ret;
+}
+
+static int shoal_peer_main(const struct shoal_cmd *cmd, int argc, char **argv)
+{
+	const char *action = argc > 1 ? argv[1] : NULL;
+
+	if (!action)
+		return shoal_usage_error(cmd, "an action is required: add, set, del or show");
+	if (strcmp(action, "add") && strcmp(action, "set") &&
+	    strcmp(action, "del") && strcmp(action, "show"))
+		return shoal_usage_error(cmd, "unknown action \"%s\"", action);
+	argc--;
+	argv++;
+	if (argc < 2)
+		return shoal_usage_error(cmd, "a device name is required");
+	if (shoal_parse_ifname(argv[1]))
+		return shoal_usage_error(cmd, NULL);
+
+	if (!strcmp(action, "add"))
+		return shoal_peer_change(cmd, argc, argv, SHOAL_PEER_ADD);
+	if (!strcmp(action, "set"))
+		return shoal_peer_change(cmd, argc, argv, SHOAL_PEER_SET);
+	if (!strcmp(action, "del"))
+		return shoal_peer_del(cmd, argc, argv);
+	return shoal_peer_show(cmd, argc, argv);
+}
+
+const struct shoal_cmd shoal_cmd_peer = {
+	.name		= "peer",
+	.main		= shoal_peer_main,
+	.args		= "{ add | set | del | show } DEV ...",
+	.summary	= "add, change, delete or show the peers of DEV",
+	.details	=
+		"peer add DEV id N [OPTIONS]     add a peer\n"
+		"peer add DEV --file FILE        add a peer per line of FILE\n"
+		"peer set DEV id N OPTIONS       change a peer; only what is given\n"
+		"peer del DEV id N               delete a peer\n"
+		"peer show DEV [id N]            show the peers of DEV, or one\n"
+		"\n"
+		"OPTIONS:\n"
+		"  endpoint ADDR:PORT|[ADDR6]:PORT   where to send to, until the\n"
+		"                                    peer roams\n"
+		"  allowed-ips PREFIX[,PREFIX...]    inner prefixes routed to the\n"
+		"                                    peer and accepted from it; they\n"
+		"                                    replace the list; \"none\" clears it\n"
+		"  rx-key ID FILE|-                  a key of the peer's, to decrypt\n"
+		"                                    what it sends under key id ID;\n"
+		"                                    repeatable\n"
+		"  tx-key ID FILE|-                  a pairwise key for unicast to the\n"
+		"                                    peer instead of the device's key\n"
+		"  keepalive SECS                    keepalive interval when idle,\n"
+		"                                    0 for none\n"
+		"  rx-key ID remove, tx-key remove   (set only) remove a key\n"
+		"\n"
+		"PREFIX is ADDR/LEN with the bits past LEN zero, or ADDR alone.\n"
+		"Keys are read from FILE, or from standard input for \"-\" (one\n"
+		"key at most): base64 text as \"shoal genkey\" prints it.\n"
+		"\n"
+		"A line of a --file FILE holds the OPTIONS of one peer, id\n"
+		"included; '#' starts a comment. Relative key file names start at\n"
+		"FILE's directory. The whole file is checked before anything is\n"
+		"sent; the first peer the kernel refuses stops the run, with its\n"
+		"line number.\n",
+};

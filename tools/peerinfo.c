@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The shoal authors. */
+
+/*
+ * Peers as the kernel reports them (the "peer" attribute set): getting one
+ * or dumping all of a device, and printing them as text or JSON, for
+ * "shoal show" and "shoal peer show".
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include <linux/shoal.h>
+
+#include "device.h"
+#include "json.h"
+#include "netlink.h"
+#include "peerinfo.h"
+#include "spec.h"
+
+static int shoal_peer_ips(struct nlattr *nest, struct shoal_peer *p)
+{
+	static const struct nla_policy policy[SHOAL_A_PREFIX_MAX + 1] = {
+		[SHOAL_A_PREFIX_FAMILY]	= { .type = NLA_U16 },
+		[SHOAL_A_PREFIX_CIDR]	= { .type = NLA_U8 },
+	};
+	struct nlattr *tb[SHOAL_A_PREFIX_MAX + 1], *entry;
+	size_t n = 0;
+	int rem;
+
+	nla_for_each_nested(entry, nest, rem)
+		n++;
+	if (!n)
+		return 0;
+	p->ips = calloc(n, sizeof(*p->ips));
+	if (!p->ips)
+		return -ENOMEM;
+	nla_for_each_nested(entry, nest, rem) {
+		struct shoal_prefix *pfx = &p->ips[p->n_ips];
+		size_t len;
+
+		if (nla_parse_nested(tb, SHOAL_A_PREFIX_MAX, entry, policy) ||
+		    !tb[SHOAL_A_PREFIX_FAMILY] || !tb[SHOAL_A_PREFIX_ADDR] ||
+		    !tb[SHOAL_A_PREFIX_CIDR])
+			return -EBADMSG;
+		pfx->family = nla_get_u16(tb[SHOAL_A_PREFIX_FAMILY]);
+		pfx->cidr = nla_get_u8(tb[SHOAL_A_PREFIX_CIDR]);
+		len = shoal_addr_len(pfx->family);
+		if (!len || (size_t)nla_len(tb[SHOAL_A_PREFIX_ADDR]) != len ||
+		    pfx->cidr > 8 * len)
+			return -EBADMSG;
+		memcpy(pfx->addr, nla_data(tb[SHOAL_A_PREFIX_ADDR]), len);
+		p->n_ips++;
+	}
+	return 0;
+}
+
+static int shoal_peer_keys(struct nlattr *rx, struct nlattr *tx,
+			   struct shoal_peer *p)
+{
+	struct shoal_dev_key k;
+	struct nlattr *entry;
+	bool has_slot, has_id;
+	int rem;
+
+	if (rx) {
+		nla_for_each_nested(entry, rx, rem) {
+			if (shoal_dev_key_parse(entry, &k, &has_slot, &has_id) ||
+			    !has_id)
+				return -EBADMSG;
+			p->rx_keys[k.id / 8] |= 1 << (k.id % 8);
+		}
+	}
+	if (tx) {
+		if (shoal_dev_key_parse(tx, &k, &has_slot, &has_id) || !has_id)
+			return -EBADMSG;
+		p->has_tx_key = true;
+		p->tx_id = k.id;
+		p->tx_packets = k.packets;
+		p->has_tx_packets = k.has_packets;
+		p->tx_epoch = k.epoch;
+		p->has_tx_epoch = k.has_epoch;
+	}
+	return 0;
+}
+
+/* Decodes a peer-get reply into @p, which the caller frees even on error. */
+static int shoal_peer_parse(struct nlattr *attrs, int len, struct shoal_peer *p)
+{
+	static const struct nla_policy policy[SHOAL_A_PEER_MAX + 1] = {
+		[SHOAL_A_PEER_IFINDEX]		= { .type = NLA_U32 },
+		[SHOAL_A_PEER_SENDER_ID]	= { .type = NLA_U32 },
+		[SHOAL_A_PEER_ENDPOINT_PORT]	= { .type = NLA_U16 },
+		[SHOAL_A_PEER_ALLOWED_IPS]	= { .type = NLA_NESTED },
+		[SHOAL_A_PEER_RX_KEYS]		= { .type = NLA_NESTED },
+		[SHOAL_A_PEER_TX_KEY]		= { .type = NLA_NESTED },
+		[SHOAL_A_PEER_KEEPALIVE]	= { .type = NLA_U16 },
+		[SHOAL_A_PEER_RX_AGE_MS]	= { .type = NLA_U64 },
+		[SHOAL_A_PEER_STATS]		= { .type = NLA_NESTED },
+	};
+	struct nlattr *tb[SHOAL_A_PEER_MAX + 1], *v4, *v6;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (nla_parse(tb, SHOAL_A_PEER_MAX, attrs, len, policy) ||
+	    !tb[SHOAL_A_PEER_SENDER_ID])
+		return -EBADMSG;
+	p->sender_id = nla_get_u32(tb[SHOAL_A_PEER_SENDER_ID]);
+
+	v4 = tb[SHOAL_A_PEER_ENDPOINT_IPV4];
+	v6 = tb[SHOAL_A_PEER_ENDPOINT_IPV6];
+	if (v4 || v6) {
+		struct nlattr *a = v6 ? v6 : v4;
+
+		p->endpoint.family = v6 ? AF_INET6 : AF_INET;
+		if ((v4 && v6) || !tb[SHOAL_A_PEER_ENDPOINT_PORT] ||
+		    (size_t)nla_len(a) != shoal_addr_len(p->endpoint.family))
+			return -EBADMSG;
+		memcpy(p->endpoint.addr, nla_data(a), nla_len(a));
+		p->endpoint.port = nla_get_u16(tb[SHOAL_A_PEER_ENDPOINT_PORT]);
+		p->has_endpoint = true;
+	}
+	if (tb[SHOAL_A_PEER_ALLOWED_IPS]) {
+		err = shoal_peer_ips(tb[SHOAL_A_PEER_ALLOWED_IPS], p);
+		if (err)
+			return err;
+	}
+	err = shoal_peer_keys(tb[SHOAL_A_PEER_RX_KEYS], tb[SHOAL_A_PEER_TX_KEY],
+			      p);
+	if (err)
+		return err;
+	if (tb[SHOAL_A_PEER_KEEPALIVE]) {
+		p->keepalive = nla_get_u16(tb[SHOAL_A_PEER_KEEPALIVE]);
+		p->has_keepalive = true;
+	}
+	if (tb[SHOAL_A_PEER_RX_AGE_MS]) {
+		p->rx_age_ms = nla_get_u64(tb[SHOAL_A_PEER_RX_AGE_MS]);
+		p->has_rx_age = true;
+	}
+	if (tb[SHOAL_A_PEER_STATS]) {
+		if (shoal_stats_parse(tb[SHOAL_A_PEER_STATS], &p->stats))
+			return -EBADMSG;
+		p->has_stats = true;
+	}
+	return 0;
+}
+
+static int shoal_peers_reply(struct nlattr *attrs, int len, void *arg)
+{
+	struct shoal_peer_list *l = arg;
+	int err;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		struct shoal_peer *peers;
+
+		peers = reallocarray(l->peers, cap, sizeof(*peers));
+		if (!peers)
+			return -ENOMEM;
+		l->peers = peers;
+		l->cap = cap;
+	}
+	err = shoal_peer_parse(attrs, len, &l->peers[l->n]);
+	/* Counted even when it failed, so that its prefixes are freed. */
+	l->n++;
+	return err;
+}
+
+static void shoal_peers_reset(void *arg)
+{
+	struct shoal_peer_list *l = arg;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->peers[i].ips);
+	l->n = 0;
+}
+
+/**
+ * shoal_peers_free - free a list of peers
+ * @l: the list, empty afterwards
+ */
+void shoal_peers_free(struct shoal_peer_list *l)
+{
+	shoal_peers_reset(l);
+	free(l->peers);
+	memset(l, 0, sizeof(*l));
+}
+
+/**
+ * shoal_peers_get - get one peer of a device, or dump them all
+ * @nl: an open socket
+ * @ifindex: the device by index, or 0 to give @ifname
+ * @ifname: the device by name, when @ifindex is 0
+ * @sender_id: the peer, or 0 for every peer of the device
+ * @l: an empty list, which the peers are added to; free it even on error
+ *
+ * A dump that races changes to the peers is read again (see
+ * shoal_nl_send()), so the list is one consistent snapshot.
+ *
+ * Return: 0, or a negative errno with the details in @nl->err.
+ */
+int shoal_peers_get(struct shoal_nl *nl, uint32_t ifindex, const char *ifname,
+		    uint32_t sender_id, struct shoal_peer_list *l)
+{
+	struct shoal_nl_req req = {
+		.reply = shoal_peers_reply,
+		.reset = shoal_peers_reset,
+		.arg = l,
+		.attrs = &shoal_spec_peer,
+	};
+	int err;
+
+	req.msg = shoal_nl_msg(nl, SHOAL_CMD_PEER_GET,
+			       sender_id ? 0 : NLM_F_DUMP);
+	if (!req.msg)
+		return -ENOMEM;
+	if ((ifindex ? nla_put_u32(req.msg, SHOAL_A_PEER_IFINDEX, ifindex) :
+		       nla_put_string(req.msg, SHOAL_A_PEER_IFNAME, ifname)) ||
+	    (sender_id &&
+	     nla_put_u32(req.msg, SHOAL_A_PEER_SENDER_ID, sender_id))) {
+		nlmsg_free(req.msg);
+		shoal_nl_build_failed();
+		return -ENOMEM;
+	}
+	err = shoal_nl_send(nl, &req);
+	nlmsg_free(req.msg);
+	return err;
+}
+
+static void shoal_peer_text(FILE *f, const char *indent,
+			    const struct shoal_peer *p)
+{
+	char buf[SHOAL_ENDPOINT_STRLEN];
+	unsigned int id;
+	size_t i;
+	bool any;
+
+	fprintf(f, "%speer %u:", indent, p->sender_id);
+	if (p->has_endpoint) {
+		shoal_format_endpoint(buf, sizeof(buf), &p->endpoint);
+		fprintf(f, " endpoint %s", buf);
+	} else {
+		fputs(" endpoint none", f);
+	}
+	if (p->has_keepalive && p->keepalive)
+		fprintf(f, " keepalive %u", p->keepalive);
+	else if (p->has_keepalive)
+		fputs(" keepalive off", f);
+	if (p->has_rx_age)
+		fprintf(f, " last rx %" PRIu64 ".%03us ago",
+			p->rx_age_ms / 1000, (unsigned int)(p->rx_age_ms % 1000));
+	else
+		fputs(" last rx never", f);
+	fputc('\n', f);
+
+	fprintf(f, "%s  allowed-ips", indent);
+	for (i = 0; i < p->n_ips; i++) {
+		shoal_format_prefix(buf, sizeof(buf), &p->ips[i]);
+		fprintf(f, " %s", buf);
+	}
+	fputs(p->n_ips ? "\n" : " none\n", f);
+
+	fprintf(f, "%s  rx-keys", indent);
+	for (id = 0, any = false; id < 256; id++) {
+		if (p->rx_keys[id / 8] & (1 << (id % 8))) {
+			fprintf(f, " %u", id);
+			any = true;
+		}
+	}
+	fputs(any ? "\n" : " none\n", f);
+
+	if (p->has_tx_key) {
+		fprintf(f, "%s  tx-key id %u", indent, p->tx_id);
+		if (p->has_tx_packets)
+			fprintf(f, " packets %" PRIu64, p->tx_packets);
+		if (p->has_tx_epoch)
+			fprintf(f, " epoch 0x%016" PRIx64, p->tx_epoch);
+		fputc('\n', f);
+	}
+	if (p->has_stats) {
+		char sub[64];
+
+		snprintf(sub, sizeof(sub), "%s  ", indent);
+		shoal_stats_text(f, sub, &p->stats);
+	}
+}
+
+/**
+ * shoal_peers_text - print peers, a block of lines each
+ * @f: the stream
+ * @indent: before each peer's first line; its other lines get two more
+ *	    spaces
+ * @l: the peers
+ *
+ * Key material is never printed: the kernel does not report it.
+ */
+void shoal_peers_text(FILE *f, const char *indent,
+		      const struct shoal_peer_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		shoal_peer_text(f, indent, &l->peers[i]);
+}
+
+static void shoal_peer_json(struct shoal_json *j, const struct shoal_peer *p)
+{
+	char buf[SHOAL_ENDPOINT_STRLEN];
+	unsigned int id;
+	size_t i;
+
+	shoal_json_begin_object(j, NULL);
+	shoal_json_uint(j, "sender_id", p->sender_id);
+	if (p->has_endpoint) {
+		shoal_format_endpoint(buf, sizeof(buf), &p->endpoint);
+		shoal_json_string(j, "endpoint", buf);
+	} else {
+		shoal_json_null(j, "endpoint");
+	}
+	shoal_json_begin_array(j, "allowed_ips");
+	for (i = 0; i < p->n_ips; i++) {
+		shoal_format_prefix(buf, sizeof(buf), &p->ips[i]);
+		shoal_json_string(j, NULL, buf);
+	}
+	shoal_json_end_array(j);
+	shoal_json_begin_array(j, "rx_keys");
+	for (id = 0; id < 256; id++)
+		if (p->rx_keys[id / 8] & (1 << (id % 8)))
+			shoal_json_uint(j, NULL, id);
+	shoal_json_end_array(j);
+	if (p->has_tx_key) {
+		shoal_json_begin_object(j, "tx_key");
+		shoal_json_uint(j, "id", p->tx_id);
+		if (p->has_tx_packets)
+			shoal_json_uint(j, "packets", p->tx_packets);
+		if (p->has_tx_epoch)
+			shoal_json_hex(j, "epoch", p->tx_epoch);
+		shoal_json_end_object(j);
+	}
+	if (p->has_keepalive)
+		shoal_json_uint(j, "keepalive", p->keepalive);
+	if (p->has_rx_age)
+		shoal_json_uint(j, "rx_age_ms", p->rx_age_ms);
+	else
+		shoal_json_null(j, "rx_age_ms");
+	if (p->has_stats)
+		shoal_stats_json(j, &p->stats);
+	shoal_json_end_object(j);
+}
+
+/**
+ * shoal_peers_json - peers as a JSON array of objects
+ * @j: the writer
+ * @key: the array's key in the enclosing object, NULL in an array
+ * @l: the peers
+ */
+void shoal_peers_json(struct shoal_json *j, const char *key,
+		      const struct shoal_peer_list *l)
+{
+	size_t i;
+
+	shoal_json_begin_array(j, key);
+	for (i = 0; i < l->n; i++)
+		shoal_peer_json(j, &l->peers[i]);
+	shoal_json_end_array(j);
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The shoal authors. */
+
+/* Counters of a device or a peer (the "stats" attribute set). */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+
+#include "json.h"
+#include "spec.h"
+#include "stats.h"
+
+/**
+ * shoal_stats_parse - decode a stats nest
+ * @nest: the nest
+ * @s: filled in; counters the kernel left out are not present
+ *
+ * Every counter is a u64; counters of a newer kernel are ignored.
+ *
+ * Return: 0, or -EBADMSG.
+ */
+int shoal_stats_parse(struct nlattr *nest, struct shoal_stats *s)
+{
+	struct nlattr *tb[SHOAL_A_STATS_MAX + 1];
+	struct nla_policy policy[SHOAL_A_STATS_MAX + 1];
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	memset(policy, 0, sizeof(policy));
+	for (i = 1; i < SHOAL_A_STATS_PAD; i++)
+		policy[i].type = NLA_U64;
+	if (nla_parse_nested(tb, SHOAL_A_STATS_MAX, nest, policy))
+		return -EBADMSG;
+	for (i = 1; i < SHOAL_A_STATS_PAD; i++) {
+		if (!tb[i])
+			continue;
+		s->val[i] = nla_get_u64(tb[i]);
+		s->present[i] = true;
+	}
+	return 0;
+}
+
+/**
+ * shoal_stats_text - print the counters that are not zero on one line
+ * @f: the stream
+ * @indent: printed first
+ * @s: the counters
+ *
+ * Nothing at all when every counter is zero: a quiet device stays short.
+ */
+void shoal_stats_text(FILE *f, const char *indent, const struct shoal_stats *s)
+{
+	bool any = false;
+	int i;
+
+	for (i = 1; i < SHOAL_A_STATS_PAD; i++) {
+		if (!s->present[i] || !s->val[i])
+			continue;
+		if (!any)
+			fprintf(f, "%sstats", indent);
+		fprintf(f, " %s %" PRIu64,
+			shoal_spec_name(&shoal_spec_stats, i), s->val[i]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
+}
+
+/**
+ * shoal_stats_json - the "stats" object member: every counter reported
+ * @j: the writer, inside an object
+ * @s: the counters
+ */
+void shoal_stats_json(struct shoal_json *j, const struct shoal_stats *s)
+{
+	char key[32];
+	int i;
+
+	shoal_json_begin_object(j, "stats");
+	for (i = 1; i < SHOAL_A_STATS_PAD; i++) {
+		if (!s->present[i])
+			continue;
+		shoal_spec_json_name(key, sizeof(key),
+				     shoal_spec_name(&shoal_spec_stats, i));
+		shoal_json_uint(j, key, s->val[i]);
+	}
+	shoal_json_end_object(j);
+}

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The shoal authors. */
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "shoal.h"
+#include "util.h"
+
+/* Where the input being read comes from ("peers.conf:12"), or NULL. */
+static const char *shoal_err_where;
+
+/**
+ * shoal_err_context - name the input that later errors are about
+ * @where: "FILE:LINE", kept until the next call; NULL for the command line
+ */
+void shoal_err_context(const char *where)
+{
+	shoal_err_where = where;
+}
+
+/**
+ * shoal_err_begin - print the start of an error message on stderr
+ *
+ * "shoal: ", then the context set by shoal_err_context() if any.
+ */
+void shoal_err_begin(void)
+{
+	fputs("shoal: ", stderr);
+	if (shoal_err_where)
+		fprintf(stderr, "%s: ", shoal_err_where);
+}
+
+/**
+ * shoal_err - print "shoal: MESSAGE" on stderr
+ * @fmt: printf format of the message, without a trailing newline
+ */
+void shoal_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	shoal_err_begin();
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/**
+ * shoal_perror - print "shoal: MESSAGE: strerror(errno)" on stderr
+ * @fmt: printf format of the message
+ */
+void shoal_perror(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	shoal_err_begin();
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", strerror(saved));
+	errno = saved;
+}
+
+/**
+ * shoal_parse_u64 - parse a decimal number, strictly
+ * @s: the text: digits only, no sign, blanks, base prefix or suffix
+ * @max: the largest value accepted
+ * @out: where the value goes on success
+ *
+ * strtoul() would take " -1" as ULONG_MAX and "12abc" as 12; here both are
+ * errors.
+ *
+ * Return: 0, -EINVAL when @s is not a decimal number, -ERANGE above @max.
+ */
+int shoal_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		unsigned int d;
+
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		d = *s - '0';
+		if (d > max || v > (max - d) / 10)
+			goto range;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+
+range:
+	/* Still tell junk from a large number: "99999x" is not a number. */
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+	return -ERANGE;
+}
+
+/**
+ * shoal_parse_num - parse a command line number, or say why not
+ * @what: what the number is, for the message ("port")
+ * @s: the argument
+ * @max: the largest value accepted
+ * @out: where the value goes on success
+ *
+ * Return: 0, or -EINVAL/-ERANGE after printing a usage error.
+ */
+int shoal_parse_num(const char *what, const char *s, uint64_t max,
+		    uint64_t *out)
+{
+	int err = shoal_parse_u64(s, max, out);
+
+	if (err == -EINVAL)
+		shoal_err("invalid %s \"%s\": not a decimal number", what, s);
+	else if (err)
+		shoal_err("invalid %s \"%s\": out of range 0-%" PRIu64,
+			  what, s, max);
+	return err;
+}
+
+/**
+ * shoal_parse_ifname - check a device name given on the command line
+ * @s: the argument
+ *
+ * Only what the kernel's policy would refuse anyway (empty, longer than
+ * IFNAMSIZ - 1) is caught here, so that it is a usage error.
+ *
+ * Return: 0, or -EINVAL after printing a usage error.
+ */
+int shoal_parse_ifname(const char *s)
+{
+	if (!*s) {
+		shoal_err("empty device name");
+		return -EINVAL;
+	}
+	if (strlen(s) >= IFNAMSIZ) {
+		shoal_err("device name \"%s\" is longer than %d bytes", s,
+			  IFNAMSIZ - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * shoal_print_name - print a name that came from the kernel, for a terminal
+ * @f: the stream
+ * @s: the name
+ *
+ * Device names may hold any byte but '/', ':' and blanks, escape sequences
+ * included; control characters are printed as \xNN.
+ */
+void shoal_print_name(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/**
+ * shoal_usage - print the synopsis and help of a command
+ * @cmd: the command
+ * @f: stdout when asked for, stderr after a usage error
+ */
+void shoal_usage(const struct shoal_cmd *cmd, FILE *f)
+{
+	fprintf(f, "Usage: shoal [OPTIONS] %s%s%s\n", cmd->name,
+		*cmd->args ? " " : "", cmd->args);
+	if (f != stdout)
+		return;
+	/* The summary is a line of "shoal help"; here, a sentence. */
+	fprintf(f, "\n%c%s.\n", toupper((unsigned char)cmd->summary[0]),
+		cmd->summary + 1);
+	if (cmd->details)
+		fprintf(f, "\n%s", cmd->details);
+}
+
+/**
+ * shoal_usage_error - report a bad command line
+ * @cmd: the command
+ * @fmt: printf format of what is wrong; NULL when it was already printed
+ *
+ * Return: SHOAL_EXIT_USAGE
+ */
+int shoal_usage_error(const struct shoal_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		shoal_err_begin();
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	shoal_usage(cmd, stderr);
+	fprintf(stderr, "Try \"shoal %s help\".\n", cmd->name);
+	return SHOAL_EXIT_USAGE;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (C) 2026 The shoal authors. */
+
+#ifndef SHOAL_UTIL_H
+#define SHOAL_UTIL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SHOAL_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Exit status of the tool; shoal(8) documents them under EXIT STATUS. */
+enum shoal_exit {
+	SHOAL_EXIT_OK		= 0,	/* success */
+	SHOAL_EXIT_FAIL		= 1,	/* the kernel or the system refused */
+	SHOAL_EXIT_USAGE	= 2,	/* bad command line */
+};
+
+void shoal_err_context(const char *where);
+void shoal_err_begin(void);
+void shoal_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void shoal_perror(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int shoal_parse_u64(const char *s, uint64_t max, uint64_t *out);
+int shoal_parse_num(const char *what, const char *s, uint64_t max,
+		    uint64_t *out);
+int shoal_parse_ifname(const char *s);
+
+void shoal_print_name(FILE *f, const char *s);
+
+#endif /* SHOAL_UTIL_H */
