@@ -13,52 +13,114 @@
 #include <uapi/linux/shoal.h>
 
 #include "device.h"
+#include "keys.h"
+#include "peer.h"
 #include "proto.h"
+#include "replay.h"
+#include "send.h"
 #include "socket.h"
+
+/*
+ * Inner GSO super-packets are accepted whole and segmented here, so the
+ * stack above does not segment them for each packet it sends.
+ */
+#define SHOAL_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+			 NETIF_F_GSO_SOFTWARE)
 
 /* Every shoal device of every netns, to find those a dying netns hosts. */
 static LIST_HEAD(shoal_dev_list);
 
 static int shoal_ndo_init(struct net_device *dev)
 {
+	struct shoal_dev *sd = netdev_priv(dev);
+	int err = -ENOMEM;
+
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
-	return dev->tstats ? 0 : -ENOMEM;
+	if (!dev->tstats)
+		return -ENOMEM;
+	sd->stats = shoal_stats_alloc();
+	if (!sd->stats)
+		goto err_tstats;
+	sd->peer_hash = kvcalloc(1U << SHOAL_PEER_HASH_BITS,
+				 sizeof(*sd->peer_hash), GFP_KERNEL_ACCOUNT);
+	if (!sd->peer_hash)
+		goto err_stats;
+	err = shoal_aip_init(&sd->aips);
+	if (err)
+		goto err_hash;
+	err = gro_cells_init(&sd->gro_cells, dev);
+	if (err)
+		goto err_aips;
+	return 0;
+
+err_aips:
+	shoal_aip_destroy(&sd->aips);
+err_hash:
+	kvfree(sd->peer_hash);
+err_stats:
+	free_percpu(sd->stats);
+err_tstats:
+	free_percpu(dev->tstats);
+	return err;
 }
 
-static void shoal_icmp_unreachable(struct sk_buff *skb)
+static void shoal_ndo_uninit(struct net_device *dev)
 {
-	if (skb->protocol == htons(ETH_P_IP) &&
-	    pskb_network_may_pull(skb, sizeof(struct iphdr)) &&
-	    ip_hdr(skb)->version == 4)
-		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
-	else if (skb->protocol == htons(ETH_P_IPV6) &&
-		 pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) &&
-		 ipv6_hdr(skb)->version == 6)
-		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH,
-				0);
+	struct shoal_dev *sd = netdev_priv(dev);
+	int i;
+
+	shoal_peer_del_all(sd);
+	RCU_INIT_POINTER(sd->tx_active, NULL);
+	for (i = 0; i < SHOAL_KEY_SLOTS; i++) {
+		shoal_txkey_free(rtnl_dereference(sd->txkeys[i]));
+		RCU_INIT_POINTER(sd->txkeys[i], NULL);
+	}
+	gro_cells_destroy(&sd->gro_cells);
+	/* Entries are freed by RCU callbacks; the table is empty now. */
+	shoal_aip_destroy(&sd->aips);
+	kvfree(sd->peer_hash);
 }
 
-static netdev_tx_t shoal_ndo_start_xmit(struct sk_buff *skb,
-					struct net_device *dev)
+/**
+ * shoal_dev_drop - count a dropped packet or datagram
+ * @sd: the device
+ * @pstats: counters of the peer it came from or went to, or NULL
+ * @reason: why
+ * @rx: whether it was received (else sent)
+ *
+ * Counts it per device and per peer under its reason, and in the
+ * device's rx/tx dropped counters that ip -s link shows.
+ */
+void shoal_dev_drop(struct shoal_dev *sd, struct shoal_stats __percpu *pstats,
+		    enum shoal_stat reason, bool rx)
 {
-	/*
-	 * Until peers exist no destination is reachable: tell the sender as
-	 * a router would, and count the drop.
-	 */
-	shoal_icmp_unreachable(skb);
-	DEV_STATS_INC(dev, tx_dropped);
-	kfree_skb(skb);
-	return NETDEV_TX_OK;
+	shoal_stats_inc(sd->stats, reason);
+	if (pstats)
+		shoal_stats_inc(pstats, reason);
+	if (rx) {
+		DEV_STATS_INC(sd->dev, rx_dropped);
+		if (reason == SHOAL_STAT_DROP_AUTH ||
+		    reason == SHOAL_STAT_DROP_MALFORMED)
+			DEV_STATS_INC(sd->dev, rx_errors);
+	} else {
+		DEV_STATS_INC(sd->dev, tx_dropped);
+		if (reason == SHOAL_STAT_DROP_TX_ERROR)
+			DEV_STATS_INC(sd->dev, tx_errors);
+	}
 }
 
 static const struct net_device_ops shoal_netdev_ops = {
 	.ndo_init		= shoal_ndo_init,
-	.ndo_start_xmit		= shoal_ndo_start_xmit,
+	.ndo_uninit		= shoal_ndo_uninit,
+	.ndo_start_xmit		= shoal_xmit,
 	.ndo_get_stats64	= dev_get_tstats64,
 };
 
 static void shoal_destruct(struct net_device *dev)
 {
+	struct shoal_dev *sd = netdev_priv(dev);
+
+	free_percpu(sd->stats);
 	free_percpu(dev->tstats);
 }
 
@@ -68,7 +130,9 @@ static void shoal_setup(struct net_device *dev)
 	dev->type = ARPHRD_NONE;
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;
-	dev->features |= NETIF_F_LLTX;
+	dev->features |= NETIF_F_LLTX | SHOAL_FEATURES;
+	dev->hw_features |= SHOAL_FEATURES;
+	dev->hw_enc_features |= SHOAL_FEATURES;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
 	/* Room to push the outer headers without reallocating. */
@@ -127,6 +191,10 @@ static int shoal_newlink(struct net *src_net, struct net_device *dev,
 
 	sd->dev = dev;
 	sd->creating_net = src_net;
+	INIT_LIST_HEAD(&sd->peers);
+	sd->replay_window = SHOAL_REPLAY_WINDOW_DEFAULT;
+	sd->epoch_max_age = SHOAL_EPOCH_MAX_AGE_DEFAULT;
+	sd->key_limit = SHOAL_KEY_LIMIT_MAX;
 	if (data && data[IFLA_SHOAL_SENDER_ID])
 		sd->sender_id = nla_get_u32(data[IFLA_SHOAL_SENDER_ID]);
 	if (data && data[IFLA_SHOAL_PORT])
@@ -140,6 +208,7 @@ static int shoal_newlink(struct net *src_net, struct net_device *dev,
 		shoal_socket_close(sd);
 		return err;
 	}
+	shoal_socket_attach(sd);
 	list_add(&sd->node, &shoal_dev_list);
 	return 0;
 }

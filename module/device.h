@@ -8,7 +8,16 @@
 
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <net/gro_cells.h>
 #include <net/sock.h>
+#include <uapi/linux/shoal.h>
+
+#include "allowedips.h"
+#include "stats.h"
+
+struct shoal_txkey;
+
+#define SHOAL_PEER_HASH_BITS	11
 
 /**
  * struct shoal_dev - private state of a shoal net_device
@@ -20,6 +29,18 @@
  * @port: UDP port both sockets are bound to, host order; 0 when closed (RTNL)
  * @sender_id: local sender id put in every datagram; 0 when unset
  * @node: entry in the list of all shoal devices (RTNL)
+ * @gro_cells: hands decrypted packets to GRO on the receiving CPU
+ * @stats: the device's counters
+ * @peer_hash: peers by sender id (RCU, written under RTNL)
+ * @peers: peers in creation order, for dumps (RTNL)
+ * @npeers: number of peers (RTNL)
+ * @peer_gen: changes with every peer change, for consistent dumps (RTNL)
+ * @aips: allowed prefixes of all peers
+ * @txkeys: transmit key slots (RCU, written under RTNL)
+ * @tx_active: the slot's key the device sends with, or NULL (as @txkeys)
+ * @replay_window: replay window of new receive epochs, in packets
+ * @epoch_max_age: seconds; older first epochs of a sender are refused
+ * @key_limit: packets a transmit key installed from now on may protect
  */
 struct shoal_dev {
 	struct net_device *dev;
@@ -29,6 +50,18 @@ struct shoal_dev {
 	u16 port;
 	u32 sender_id;
 	struct list_head node;
+	struct gro_cells gro_cells;
+	struct shoal_stats __percpu *stats;
+	struct hlist_head *peer_hash;
+	struct list_head peers;
+	u32 npeers;
+	u32 peer_gen;
+	struct shoal_aip_table aips;
+	struct shoal_txkey __rcu *txkeys[SHOAL_KEY_SLOTS];
+	struct shoal_txkey __rcu *tx_active;
+	u32 replay_window;
+	u32 epoch_max_age;
+	u64 key_limit;
 };
 
 extern struct rtnl_link_ops shoal_link_ops;
@@ -36,6 +69,8 @@ extern struct rtnl_link_ops shoal_link_ops;
 int shoal_device_init(void);
 void shoal_device_uninit(void);
 
+void shoal_dev_drop(struct shoal_dev *sd, struct shoal_stats __percpu *pstats,
+		    enum shoal_stat reason, bool rx);
 int shoal_dev_set_port(struct shoal_dev *sd, u16 port,
 		       struct netlink_ext_ack *extack);
 

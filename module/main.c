@@ -13,10 +13,18 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "replay.h"
+
+static bool selftest;
+module_param(selftest, bool, 0444);
+MODULE_PARM_DESC(selftest, "Run the built-in self-tests at load (always in debug builds)");
 
 static int __init shoal_mod_init(void)
 {
 	int err;
+
+	if ((selftest || IS_ENABLED(SHOAL_DEBUG)) && !shoal_replay_selftest())
+		return -ENOTRECOVERABLE;
 
 	err = shoal_device_init();
 	if (err)

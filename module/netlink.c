@@ -3,7 +3,9 @@
  * Copyright (C) 2026 The shoal authors.
  *
  * The "shoal" generic netlink family; Documentation/netlink/shoal.yaml
- * specifies it and uapi/linux/shoal.h carries its numbers.
+ * specifies it and uapi/linux/shoal.h carries its numbers. This file has
+ * the family, the device and transmit key commands and the events; peers
+ * are in netlink_peer.c.
  */
 
 #include <linux/rtnetlink.h>
@@ -11,7 +13,21 @@
 #include <uapi/linux/shoal.h>
 
 #include "device.h"
+#include "keys.h"
 #include "netlink.h"
+#include "peer.h"
+#include "replay.h"
+
+const struct nla_policy shoal_key_policy[SHOAL_A_KEY_MAX + 1] = {
+	[SHOAL_A_KEY_SLOT]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[SHOAL_A_KEY_ID]	= { .type = NLA_U8 },
+	[SHOAL_A_KEY_MATERIAL]	= NLA_POLICY_EXACT_LEN(SHOAL_KEY_LEN),
+};
+
+static struct netlink_range_validation shoal_replay_window_range = {
+	.min = SHOAL_REPLAY_WINDOW_MIN,
+	.max = SHOAL_REPLAY_WINDOW_MAX,
+};
 
 static const struct nla_policy shoal_dev_get_policy[SHOAL_A_DEV_MAX + 1] = {
 	[SHOAL_A_DEV_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
@@ -25,22 +41,43 @@ static const struct nla_policy shoal_dev_set_policy[SHOAL_A_DEV_MAX + 1] = {
 				    .len = IFNAMSIZ - 1 },
 	[SHOAL_A_DEV_PORT]	= { .type = NLA_U16 },
 	[SHOAL_A_DEV_SENDER_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_DEV_REPLAY_WINDOW] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &shoal_replay_window_range),
+	[SHOAL_A_DEV_EPOCH_MAX_AGE] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_DEV_KEY_LIMIT]	= NLA_POLICY_MIN(NLA_U64, 1),
 };
 
-static struct genl_family shoal_genl_family;
+/* key-set, key-activate and key-del take the same attributes. */
+static const struct nla_policy shoal_key_set_policy[SHOAL_A_DEV_MAX + 1] = {
+	[SHOAL_A_DEV_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_DEV_IFNAME]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[SHOAL_A_DEV_KEYS]	= NLA_POLICY_NESTED_ARRAY(shoal_key_policy),
+};
 
-/* Under RTNL: the device named by ifindex or name in the caller's netns. */
-static struct shoal_dev *shoal_nl_dev_find(struct genl_info *info)
+/**
+ * shoal_nl_dev_find - the shoal device a request names
+ * @net: netns of the requesting socket
+ * @attrs: the request's attributes
+ * @ifindex_attr: type of its ifindex attribute
+ * @ifname_attr: type of its name attribute
+ * @extack: where to explain a failure
+ *
+ * Under RTNL.
+ *
+ * Return: the device, or an ERR_PTR.
+ */
+struct shoal_dev *shoal_nl_dev_find(struct net *net, struct nlattr **attrs,
+				    int ifindex_attr, int ifname_attr,
+				    struct netlink_ext_ack *extack)
 {
-	struct nlattr *ifindex = info->attrs[SHOAL_A_DEV_IFINDEX];
-	struct nlattr *ifname = info->attrs[SHOAL_A_DEV_IFNAME];
-	struct net *net = genl_info_net(info);
+	struct nlattr *ifindex = attrs[ifindex_attr];
+	struct nlattr *ifname = attrs[ifname_attr];
 	struct net_device *dev = NULL;
 	struct shoal_dev *sd;
 
 	if (!ifindex && !ifname) {
-		NL_SET_ERR_MSG(info->extack,
-			       "A device ifindex or name is required");
+		NL_SET_ERR_MSG(extack, "A device ifindex or name is required");
 		return ERR_PTR(-EINVAL);
 	}
 	if (ifindex)
@@ -48,25 +85,94 @@ static struct shoal_dev *shoal_nl_dev_find(struct genl_info *info)
 	else
 		dev = __dev_get_by_name(net, nla_data(ifname));
 	if (!dev) {
-		NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname,
-				    "No such device");
+		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname, "No such device");
 		return ERR_PTR(-ENODEV);
 	}
 	if (ifindex && ifname && strcmp(dev->name, nla_data(ifname))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, ifname,
+		NL_SET_ERR_MSG_ATTR(extack, ifname,
 				    "The ifindex and the name are different devices");
 		return ERR_PTR(-EINVAL);
 	}
 	sd = shoal_dev_from_netdev(dev);
 	if (!sd) {
-		NL_SET_ERR_MSG_ATTR(info->extack, ifindex ?: ifname,
+		NL_SET_ERR_MSG_ATTR(extack, ifindex ?: ifname,
 				    "Not a shoal device");
 		return ERR_PTR(-ENODEV);
 	}
 	return sd;
 }
 
-static int shoal_nl_dev_fill(struct sk_buff *skb, const struct shoal_dev *sd,
+static struct shoal_dev *shoal_nl_dev_from_info(struct genl_info *info)
+{
+	return shoal_nl_dev_find(genl_info_net(info), info->attrs,
+				 SHOAL_A_DEV_IFINDEX, SHOAL_A_DEV_IFNAME,
+				 info->extack);
+}
+
+/**
+ * shoal_nl_put_txkey - describe a transmit key, never its material
+ * @msg: netlink message
+ * @attr: type of the nest
+ * @k: the key
+ * @slot: its device slot, or -1 for a pairwise key
+ * @active: whether the device sends with it
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int shoal_nl_put_txkey(struct sk_buff *msg, int attr,
+		       const struct shoal_txkey *k, int slot, bool active)
+{
+	const struct shoal_epoch *ep;
+	struct nlattr *nest;
+	u64 packets;
+
+	packets = min_t(u64, atomic64_read(&k->counter), k->limit);
+	nest = nla_nest_start(msg, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	rcu_read_lock_bh();
+	ep = rcu_dereference_bh(k->epoch);
+	if ((slot >= 0 && nla_put_u8(msg, SHOAL_A_KEY_SLOT, slot)) ||
+	    nla_put_u8(msg, SHOAL_A_KEY_ID, k->id) ||
+	    (active && nla_put_flag(msg, SHOAL_A_KEY_ACTIVE)) ||
+	    nla_put_u64_64bit(msg, SHOAL_A_KEY_PACKETS, packets,
+			      SHOAL_A_KEY_PAD) ||
+	    nla_put_u64_64bit(msg, SHOAL_A_KEY_EPOCH, ep->epoch,
+			      SHOAL_A_KEY_PAD) ||
+	    (test_bit(SHOAL_TXKEY_EXHAUSTED, &k->flags) &&
+	     nla_put_flag(msg, SHOAL_A_KEY_EXHAUSTED))) {
+		rcu_read_unlock_bh();
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	rcu_read_unlock_bh();
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int shoal_nl_dev_put_keys(struct sk_buff *msg, struct shoal_dev *sd)
+{
+	struct shoal_txkey *active = rtnl_dereference(sd->tx_active);
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(msg, SHOAL_A_DEV_KEYS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < SHOAL_KEY_SLOTS; i++) {
+		struct shoal_txkey *k = rtnl_dereference(sd->txkeys[i]);
+
+		if (k && shoal_nl_put_txkey(msg, i + 1, k, i, k == active)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Under RTNL. */
+static int shoal_nl_dev_fill(struct sk_buff *skb, struct shoal_dev *sd,
 			     u32 portid, u32 seq, int flags,
 			     struct netlink_callback *cb)
 {
@@ -82,7 +188,14 @@ static int shoal_nl_dev_fill(struct sk_buff *skb, const struct shoal_dev *sd,
 	if (nla_put_u32(skb, SHOAL_A_DEV_IFINDEX, sd->dev->ifindex) ||
 	    nla_put_string(skb, SHOAL_A_DEV_IFNAME, sd->dev->name) ||
 	    nla_put_u16(skb, SHOAL_A_DEV_PORT, sd->port) ||
-	    nla_put_u32(skb, SHOAL_A_DEV_SENDER_ID, READ_ONCE(sd->sender_id))) {
+	    nla_put_u32(skb, SHOAL_A_DEV_SENDER_ID, READ_ONCE(sd->sender_id)) ||
+	    nla_put_u32(skb, SHOAL_A_DEV_REPLAY_WINDOW, sd->replay_window) ||
+	    nla_put_u32(skb, SHOAL_A_DEV_EPOCH_MAX_AGE, sd->epoch_max_age) ||
+	    nla_put_u64_64bit(skb, SHOAL_A_DEV_KEY_LIMIT, sd->key_limit,
+			      SHOAL_A_DEV_PAD) ||
+	    shoal_nl_dev_put_keys(skb, sd) ||
+	    shoal_stats_fill(skb, SHOAL_A_DEV_STATS, sd->stats) ||
+	    nla_put_u32(skb, SHOAL_A_DEV_PEERS, sd->npeers)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -101,7 +214,7 @@ static int shoal_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 
 	rtnl_lock();
-	sd = shoal_nl_dev_find(info);
+	sd = shoal_nl_dev_from_info(info);
 	err = IS_ERR(sd) ? PTR_ERR(sd) :
 	      shoal_nl_dev_fill(msg, sd, info->snd_portid, info->snd_seq, 0,
 				NULL);
@@ -148,11 +261,12 @@ static int shoal_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	int err = 0;
 
 	rtnl_lock();
-	sd = shoal_nl_dev_find(info);
+	sd = shoal_nl_dev_from_info(info);
 	if (IS_ERR(sd)) {
 		err = PTR_ERR(sd);
 		goto out;
 	}
+	/* The port is the only change that can fail: it goes first. */
 	if (attrs[SHOAL_A_DEV_PORT]) {
 		err = shoal_dev_set_port(sd, nla_get_u16(attrs[SHOAL_A_DEV_PORT]),
 					 info->extack);
@@ -162,10 +276,213 @@ static int shoal_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[SHOAL_A_DEV_SENDER_ID])
 		WRITE_ONCE(sd->sender_id,
 			   nla_get_u32(attrs[SHOAL_A_DEV_SENDER_ID]));
+	if (attrs[SHOAL_A_DEV_REPLAY_WINDOW])
+		WRITE_ONCE(sd->replay_window,
+			   nla_get_u32(attrs[SHOAL_A_DEV_REPLAY_WINDOW]));
+	if (attrs[SHOAL_A_DEV_EPOCH_MAX_AGE])
+		WRITE_ONCE(sd->epoch_max_age,
+			   nla_get_u32(attrs[SHOAL_A_DEV_EPOCH_MAX_AGE]));
+	if (attrs[SHOAL_A_DEV_KEY_LIMIT])
+		sd->key_limit = min(nla_get_u64(attrs[SHOAL_A_DEV_KEY_LIMIT]),
+				    SHOAL_KEY_LIMIT_MAX);
 out:
 	rtnl_unlock();
 	return err;
 }
+
+/*
+ * The one key entry of a key-set/activate/del request, parsed into @tb;
+ * its slot is required.
+ */
+static int shoal_nl_key_parse(struct genl_info *info,
+			      struct nlattr *tb[SHOAL_A_KEY_MAX + 1])
+{
+	struct nlattr *keys = info->attrs[SHOAL_A_DEV_KEYS];
+	struct nlattr *entry = NULL, *cur;
+	int rem, err;
+
+	if (!keys) {
+		NL_SET_ERR_MSG(info->extack, "A keys entry is required");
+		return -EINVAL;
+	}
+	nla_for_each_nested(cur, keys, rem) {
+		if (entry) {
+			NL_SET_ERR_MSG_ATTR(info->extack, cur,
+					    "Exactly one keys entry is allowed");
+			return -EINVAL;
+		}
+		entry = cur;
+	}
+	if (!entry) {
+		NL_SET_ERR_MSG_ATTR(info->extack, keys,
+				    "A keys entry is required");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, SHOAL_A_KEY_MAX, entry, shoal_key_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (!tb[SHOAL_A_KEY_SLOT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, entry, "A key slot is required");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+enum shoal_key_op {
+	SHOAL_KEY_OP_SET,
+	SHOAL_KEY_OP_ACTIVATE,
+	SHOAL_KEY_OP_DEL,
+};
+
+static int shoal_nl_key_apply(struct shoal_dev *sd, enum shoal_key_op op,
+			      struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	u8 slot = nla_get_u8(tb[SHOAL_A_KEY_SLOT]);
+	struct shoal_txkey *k = rtnl_dereference(sd->txkeys[slot]);
+	struct shoal_txkey *other = rtnl_dereference(sd->txkeys[!slot]);
+	struct shoal_txkey *active = rtnl_dereference(sd->tx_active);
+	struct shoal_txkey *nk;
+	u8 id;
+
+	if (op != SHOAL_KEY_OP_SET) {
+		if (!k) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_SLOT],
+					    "The key slot is empty");
+			return -ENOENT;
+		}
+		if (op == SHOAL_KEY_OP_ACTIVATE) {
+			rcu_assign_pointer(sd->tx_active, k);
+			return 0;
+		}
+		if (k == active)
+			rcu_assign_pointer(sd->tx_active, NULL);
+		rcu_assign_pointer(sd->txkeys[slot], NULL);
+		shoal_txkey_free(k);
+		return 0;
+	}
+
+	if (!tb[SHOAL_A_KEY_ID] || !tb[SHOAL_A_KEY_MATERIAL]) {
+		NL_SET_ERR_MSG(extack, "A key needs an id and material");
+		return -EINVAL;
+	}
+	if (k && k == active) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_SLOT],
+				    "The slot is active: install into the other slot, then activate it");
+		return -EBUSY;
+	}
+	id = nla_get_u8(tb[SHOAL_A_KEY_ID]);
+	if (other && other->id == id) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_ID],
+				    "The other slot has a key with this id");
+		return -EEXIST;
+	}
+	nk = shoal_txkey_new(id, nla_data(tb[SHOAL_A_KEY_MATERIAL]),
+			     sd->key_limit, READ_ONCE(sd->sender_id));
+	if (!nk)
+		return -ENOMEM;
+	rcu_assign_pointer(sd->txkeys[slot], nk);
+	shoal_txkey_free(k);
+	return 0;
+}
+
+static int shoal_nl_key_do(struct genl_info *info, enum shoal_key_op op)
+{
+	struct nlattr *tb[SHOAL_A_KEY_MAX + 1];
+	struct shoal_dev *sd;
+	int err;
+
+	err = shoal_nl_key_parse(info, tb);
+	if (err)
+		return err;
+	rtnl_lock();
+	sd = shoal_nl_dev_from_info(info);
+	err = IS_ERR(sd) ? PTR_ERR(sd) :
+	      shoal_nl_key_apply(sd, op, tb, info->extack);
+	rtnl_unlock();
+	return err;
+}
+
+static int shoal_nl_key_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return shoal_nl_key_do(info, SHOAL_KEY_OP_SET);
+}
+
+static int shoal_nl_key_activate_doit(struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	return shoal_nl_key_do(info, SHOAL_KEY_OP_ACTIVATE);
+}
+
+static int shoal_nl_key_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return shoal_nl_key_do(info, SHOAL_KEY_OP_DEL);
+}
+
+/**
+ * shoal_nl_notify_exhausted - tell userspace a transmit key is worn out
+ * @sd: the device
+ * @k: the key
+ * @peer: the peer whose pairwise key it is, or NULL for a device key
+ *
+ * Called once per key, from the data path.
+ */
+void shoal_nl_notify_exhausted(struct shoal_dev *sd,
+			       const struct shoal_txkey *k,
+			       const struct shoal_peer *peer)
+{
+	struct nlattr *keys;
+	struct sk_buff *msg;
+	int slot = -1, i;
+	void *hdr;
+
+	for (i = 0; i < SHOAL_KEY_SLOTS && !peer; i++)
+		if (rcu_access_pointer(sd->txkeys[i]) == k)
+			slot = i;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &shoal_genl_family, 0,
+			  SHOAL_CMD_KEY_EXHAUSTED);
+	if (!hdr)
+		goto err;
+	if (nla_put_u32(msg, SHOAL_A_DEV_IFINDEX, sd->dev->ifindex) ||
+	    nla_put_string(msg, SHOAL_A_DEV_IFNAME, sd->dev->name))
+		goto err;
+	keys = nla_nest_start(msg, SHOAL_A_DEV_KEYS);
+	if (!keys || shoal_nl_put_txkey(msg, 1, k, slot, false))
+		goto err;
+	nla_nest_end(msg, keys);
+	if (peer && nla_put_u32(msg, SHOAL_A_DEV_PEER_ID, peer->sender_id))
+		goto err;
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&shoal_genl_family, dev_net(sd->dev), msg, 0,
+				0, GFP_ATOMIC);
+	return;
+err:
+	nlmsg_free(msg);
+}
+
+static const struct nla_policy shoal_peer_new_policy[SHOAL_A_PEER_MAX + 1] = {
+	[SHOAL_A_PEER_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_PEER_IFNAME]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[SHOAL_A_PEER_SENDER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_PEER_ENDPOINT_IPV4] = NLA_POLICY_EXACT_LEN(4),
+	[SHOAL_A_PEER_ENDPOINT_IPV6] = NLA_POLICY_EXACT_LEN(16),
+	[SHOAL_A_PEER_ENDPOINT_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[SHOAL_A_PEER_ALLOWED_IPS] = NLA_POLICY_NESTED_ARRAY(shoal_nl_prefix_policy),
+	[SHOAL_A_PEER_RX_KEYS]	= NLA_POLICY_NESTED_ARRAY(shoal_key_policy),
+	[SHOAL_A_PEER_TX_KEY]	= NLA_POLICY_NESTED(shoal_key_policy),
+	[SHOAL_A_PEER_KEEPALIVE] = { .type = NLA_U16 },
+};
+
+static const struct nla_policy shoal_peer_del_policy[SHOAL_A_PEER_MAX + 1] = {
+	[SHOAL_A_PEER_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_PEER_IFNAME]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[SHOAL_A_PEER_SENDER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
 
 static const struct genl_ops shoal_genl_ops[] = {
 	{
@@ -182,9 +499,62 @@ static const struct genl_ops shoal_genl_ops[] = {
 		.maxattr = SHOAL_A_DEV_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd	= SHOAL_CMD_PEER_NEW,
+		.doit	= shoal_nl_peer_new_doit,
+		.policy	= shoal_peer_new_policy,
+		.maxattr = SHOAL_A_PEER_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHOAL_CMD_PEER_SET,
+		.doit	= shoal_nl_peer_set_doit,
+		.policy	= shoal_peer_new_policy,
+		.maxattr = SHOAL_A_PEER_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHOAL_CMD_PEER_DEL,
+		.doit	= shoal_nl_peer_del_doit,
+		.policy	= shoal_peer_del_policy,
+		.maxattr = SHOAL_A_PEER_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHOAL_CMD_PEER_GET,
+		.doit	= shoal_nl_peer_get_doit,
+		.dumpit	= shoal_nl_peer_get_dumpit,
+		.policy	= shoal_peer_del_policy,
+		.maxattr = SHOAL_A_PEER_MAX,
+	},
+	{
+		.cmd	= SHOAL_CMD_KEY_SET,
+		.doit	= shoal_nl_key_set_doit,
+		.policy	= shoal_key_set_policy,
+		.maxattr = SHOAL_A_DEV_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHOAL_CMD_KEY_ACTIVATE,
+		.doit	= shoal_nl_key_activate_doit,
+		.policy	= shoal_key_set_policy,
+		.maxattr = SHOAL_A_DEV_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHOAL_CMD_KEY_DEL,
+		.doit	= shoal_nl_key_del_doit,
+		.policy	= shoal_key_set_policy,
+		.maxattr = SHOAL_A_DEV_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family shoal_genl_family __ro_after_init = {
+static const struct genl_multicast_group shoal_genl_mcgrps[] = {
+	{ .name = SHOAL_MCGRP_EVENTS },
+};
+
+struct genl_family shoal_genl_family __ro_after_init = {
 	.name		= SHOAL_FAMILY_NAME,
 	.version	= SHOAL_FAMILY_VERSION,
 	.netnsok	= true,
@@ -192,6 +562,8 @@ static struct genl_family shoal_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= shoal_genl_ops,
 	.n_ops		= ARRAY_SIZE(shoal_genl_ops),
+	.mcgrps		= shoal_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(shoal_genl_mcgrps),
 };
 
 /**

@@ -6,7 +6,32 @@
 #ifndef _SHOAL_NETLINK_H
 #define _SHOAL_NETLINK_H
 
+#include <net/genetlink.h>
+
+struct shoal_dev;
+struct shoal_peer;
+struct shoal_txkey;
+
+extern struct genl_family shoal_genl_family;
+extern const struct nla_policy shoal_key_policy[SHOAL_A_KEY_MAX + 1];
+extern const struct nla_policy shoal_nl_prefix_policy[SHOAL_A_PREFIX_MAX + 1];
+
 int shoal_genl_init(void);
 void shoal_genl_uninit(void);
+
+struct shoal_dev *shoal_nl_dev_find(struct net *net, struct nlattr **attrs,
+				    int ifindex_attr, int ifname_attr,
+				    struct netlink_ext_ack *extack);
+int shoal_nl_put_txkey(struct sk_buff *msg, int attr,
+		       const struct shoal_txkey *k, int slot, bool active);
+void shoal_nl_notify_exhausted(struct shoal_dev *sd,
+			       const struct shoal_txkey *k,
+			       const struct shoal_peer *peer);
+
+int shoal_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info);
+int shoal_nl_peer_set_doit(struct sk_buff *skb, struct genl_info *info);
+int shoal_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info);
+int shoal_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info);
+int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _SHOAL_NETLINK_H */

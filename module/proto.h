@@ -2,10 +2,9 @@
 /*
  * Copyright (C) 2026 The shoal authors.
  *
- * Sizes of the wire format (Documentation/protocol.rst) that the device
- * needs to reserve room for: headroom for the outer headers, tailroom for
- * the authentication tag and an MTU that keeps datagrams within the
- * underlay's.
+ * The wire format (Documentation/protocol.rst): a 24-byte header, which is
+ * the AEAD's associated data, then the ciphertext and a 16-byte tag. Also
+ * the room the device reserves for them and the MTUs they imply.
  */
 
 #ifndef _SHOAL_PROTO_H
@@ -15,8 +14,34 @@
 #include <linux/ipv6.h>
 #include <linux/udp.h>
 
-#define SHOAL_HDR_LEN		24
+#define SHOAL_VERSION		1
+#define SHOAL_TYPE_DATA		1
+#define SHOAL_TYPE_VERSION	((SHOAL_VERSION << 4) | SHOAL_TYPE_DATA)
+
+/**
+ * struct shoal_hdr - header of every datagram, in network order
+ * @type: version in the high nibble, type in the low one
+ * @flags: none defined; must be 0
+ * @key_id: which of the sender's keys protects the datagram
+ * @reserved: must be 0
+ * @sender_id: the sender
+ * @epoch: unix seconds << 32 | random: selects the traffic key
+ * @counter: AEAD nonce, unique per key
+ */
+struct shoal_hdr {
+	u8 type;
+	u8 flags;
+	u8 key_id;
+	u8 reserved;
+	__be32 sender_id;
+	__be64 epoch;
+	__be64 counter;
+} __packed;
+
+#define SHOAL_HDR_LEN		sizeof(struct shoal_hdr)
 #define SHOAL_TAG_LEN		16
+
+static_assert(SHOAL_HDR_LEN == 24);
 
 #define SHOAL_OVERHEAD_V4	(sizeof(struct iphdr) + sizeof(struct udphdr) + \
 				 SHOAL_HDR_LEN + SHOAL_TAG_LEN)

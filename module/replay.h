@@ -6,6 +6,7 @@
 #ifndef _SHOAL_REPLAY_H
 #define _SHOAL_REPLAY_H
 
+#include <linux/bits.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -14,7 +15,7 @@
 
 #define SHOAL_REPLAY_WINDOW_DEFAULT	8192U
 #define SHOAL_REPLAY_WINDOW_MIN		64U
-#define SHOAL_REPLAY_WINDOW_MAX		(1U << 20)
+#define SHOAL_REPLAY_WINDOW_MAX		BIT(20)
 
 /**
  * struct shoal_replay - sliding replay window (RFC 6479) for one key epoch
@@ -26,7 +27,7 @@
  * @bitmap: one bit per counter, indexed modulo @nwords words
  */
 struct shoal_replay {
-	spinlock_t lock;
+	spinlock_t lock; /* updates */
 	u64 next;
 	u32 window;
 	u32 nwords;
@@ -37,13 +38,6 @@ struct shoal_replay *shoal_replay_new(u32 window, gfp_t gfp);
 bool shoal_replay_precheck(const struct shoal_replay *r, u64 counter);
 bool shoal_replay_update(struct shoal_replay *r, u64 counter);
 
-#ifdef SHOAL_DEBUG
 bool shoal_replay_selftest(void);
-#else
-static inline bool shoal_replay_selftest(void)
-{
-	return true;
-}
-#endif
 
 #endif /* _SHOAL_REPLAY_H */

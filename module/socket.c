@@ -11,6 +11,7 @@
 #include <net/udp_tunnel.h>
 
 #include "device.h"
+#include "receive.h"
 #include "socket.h"
 
 /* Without IPv6 (ipv6.disable=1) a device simply has no IPv6 socket. */
@@ -19,27 +20,15 @@ static bool shoal_socket_want_v6(void)
 	return IS_ENABLED(CONFIG_IPV6) && ipv6_mod_enabled();
 }
 
-static int shoal_socket_recv(struct sock *sk, struct sk_buff *skb)
-{
-	struct shoal_dev *sd = rcu_dereference_sk_user_data(sk);
-
-	/*
-	 * No sender can be known before peers exist, so every datagram is
-	 * dropped here and counted; this is where decryption will plug in.
-	 */
-	if (likely(sd))
-		DEV_STATS_INC(sd->dev, rx_dropped);
-	kfree_skb(skb);
-	return 0;
-}
-
 static int shoal_socket_open(struct shoal_dev *sd, struct net *net,
 			     sa_family_t family, u16 port, struct sock **skp)
 {
 	struct udp_tunnel_sock_cfg tunnel = {
-		.sk_user_data = sd,
+		/* Receiving starts once the device is ready for it. */
+		.sk_user_data = sd->dev->reg_state == NETREG_REGISTERED ?
+				sd : NULL,
 		.encap_type = 1,
-		.encap_rcv = shoal_socket_recv,
+		.encap_rcv = shoal_receive,
 	};
 	/* A zeroed local address is INADDR_ANY and in6addr_any alike. */
 	struct udp_port_cfg cfg = {
@@ -154,4 +143,23 @@ void shoal_socket_close(struct shoal_dev *sd)
 {
 	ASSERT_RTNL();
 	shoal_socket_replace(sd, NULL, NULL, 0);
+}
+
+/**
+ * shoal_socket_attach - start delivering datagrams to a new device
+ * @sd: the device, just registered
+ *
+ * Its sockets were bound before registration, to fail early on a taken
+ * port, but must not reach the device before it is initialised.
+ */
+void shoal_socket_attach(struct shoal_dev *sd)
+{
+	struct sock *sk;
+
+	sk = rtnl_dereference(sd->sock4);
+	if (sk)
+		rcu_assign_sk_user_data(sk, sd);
+	sk = rtnl_dereference(sd->sock6);
+	if (sk)
+		rcu_assign_sk_user_data(sk, sd);
 }

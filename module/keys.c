@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The shoal authors.
+ *
+ * Keys, epochs and the AEAD. An installed key is never used to encrypt:
+ * each (sender, key id, epoch) gets its own traffic key, derived with
+ * keyed BLAKE2s, so that a counter restarting after a reboot never meets
+ * the same traffic key again (Documentation/protocol.rst).
+ */
+
+#include <crypto/blake2s.h>
+#include <crypto/chacha20poly1305.h>
+#include <linux/random.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "keys.h"
+#include "replay.h"
+
+static const u8 shoal_derive_label[16] __nonstring = "shoal traffic v1";
+
+/**
+ * shoal_derive - the traffic key of (key, sender id, key id, epoch)
+ * @out: where to put it
+ * @key: the installed key
+ * @sender_id: the sender
+ * @key_id: the key's id
+ * @epoch: the epoch
+ */
+void shoal_derive(u8 out[SHOAL_KEY_LEN], const u8 key[SHOAL_KEY_LEN],
+		  u32 sender_id, u8 key_id, u64 epoch)
+{
+	__be32 sid = cpu_to_be32(sender_id);
+	__be64 ep = cpu_to_be64(epoch);
+	struct blake2s_state st;
+
+	blake2s_init_key(&st, SHOAL_KEY_LEN, key, SHOAL_KEY_LEN);
+	blake2s_update(&st, shoal_derive_label, sizeof(shoal_derive_label));
+	blake2s_update(&st, (const u8 *)&sid, sizeof(sid));
+	blake2s_update(&st, &key_id, sizeof(key_id));
+	blake2s_update(&st, (const u8 *)&ep, sizeof(ep));
+	blake2s_final(&st, out);
+	memzero_explicit(&st, sizeof(st));
+}
+
+/* Wall clock in the high half, so epochs order by time; always increasing. */
+static u64 shoal_epoch_next(u64 prev)
+{
+	u64 e = (u64)(u32)ktime_get_real_seconds() << 32 | get_random_u32();
+
+	return e > prev ? e : prev + 1;
+}
+
+static struct shoal_epoch *shoal_epoch_new(const struct shoal_txkey *k,
+					   u64 prev, u32 sender_id, gfp_t gfp)
+{
+	struct shoal_epoch *ep = kmalloc(sizeof(*ep), gfp);
+
+	if (!ep)
+		return NULL;
+	ep->epoch = shoal_epoch_next(prev);
+	ep->sender_id = sender_id;
+	ep->born = jiffies;
+	shoal_derive(ep->key, k->material, sender_id, k->id, ep->epoch);
+	return ep;
+}
+
+static void shoal_epoch_free_rcu(struct rcu_head *rcu)
+{
+	kfree_sensitive(container_of(rcu, struct shoal_epoch, rcu));
+}
+
+/**
+ * shoal_txkey_new - a transmit key, with its first epoch
+ * @id: key id
+ * @material: SHOAL_KEY_LEN bytes
+ * @limit: packets it may protect
+ * @sender_id: sender id of the first epoch
+ *
+ * Return: the key, or NULL without memory.
+ */
+struct shoal_txkey *shoal_txkey_new(u8 id, const u8 *material, u64 limit,
+				    u32 sender_id)
+{
+	struct shoal_txkey *k = kzalloc(sizeof(*k), GFP_KERNEL);
+	struct shoal_epoch *ep;
+
+	if (!k)
+		return NULL;
+	k->id = id;
+	k->limit = limit;
+	memcpy(k->material, material, SHOAL_KEY_LEN);
+	ep = shoal_epoch_new(k, 0, sender_id, GFP_KERNEL);
+	if (!ep) {
+		kfree_sensitive(k);
+		return NULL;
+	}
+	RCU_INIT_POINTER(k->epoch, ep);
+	return k;
+}
+
+static void shoal_txkey_free_rcu(struct rcu_head *rcu)
+{
+	struct shoal_txkey *k = container_of(rcu, struct shoal_txkey, rcu);
+
+	kfree_sensitive(rcu_dereference_raw(k->epoch));
+	kfree_sensitive(k);
+}
+
+/**
+ * shoal_txkey_free - wipe and free a key once no reader can see it
+ * @k: the key, already unpublished; may be NULL
+ */
+void shoal_txkey_free(struct shoal_txkey *k)
+{
+	if (k)
+		call_rcu(&k->rcu, shoal_txkey_free_rcu);
+}
+
+/**
+ * shoal_txkey_epoch - the traffic key to send with now
+ * @k: the transmit key
+ * @sender_id: the device's sender id now
+ *
+ * Moves to a new epoch when the current one is old or was derived for
+ * another sender id. One CPU derives while the others keep using the
+ * current epoch, so no sender waits. Called under rcu_read_lock_bh().
+ *
+ * Return: the epoch; valid until rcu_read_unlock_bh().
+ */
+const struct shoal_epoch *shoal_txkey_epoch(struct shoal_txkey *k,
+					    u32 sender_id)
+{
+	struct shoal_epoch *ep = rcu_dereference_bh(k->epoch), *next;
+
+	if (likely(ep->sender_id == sender_id &&
+		   time_before(jiffies, ep->born + SHOAL_EPOCH_LIFETIME)))
+		return ep;
+	if (test_and_set_bit(SHOAL_TXKEY_ROTATING, &k->flags))
+		return ep;
+	next = shoal_epoch_new(k, ep->epoch, sender_id, GFP_ATOMIC);
+	if (next) {
+		rcu_assign_pointer(k->epoch, next);
+		call_rcu(&ep->rcu, shoal_epoch_free_rcu);
+		ep = next;
+	}
+	clear_bit_unlock(SHOAL_TXKEY_ROTATING, &k->flags);
+	return ep;
+}
+
+/**
+ * shoal_rxkey_new - a receive key, with no epoch yet
+ * @id: key id
+ * @material: SHOAL_KEY_LEN bytes
+ *
+ * Return: the key, or NULL without memory.
+ */
+struct shoal_rxkey *shoal_rxkey_new(u8 id, const u8 *material)
+{
+	struct shoal_rxkey *k = kzalloc(sizeof(*k), GFP_KERNEL);
+
+	if (!k)
+		return NULL;
+	spin_lock_init(&k->lock);
+	k->id = id;
+	memcpy(k->material, material, SHOAL_KEY_LEN);
+	return k;
+}
+
+static void shoal_rx_epoch_free(struct shoal_rx_epoch *e)
+{
+	if (!e)
+		return;
+	kfree(e->replay);
+	kfree_sensitive(e);
+}
+
+static void shoal_rx_epoch_free_rcu(struct rcu_head *rcu)
+{
+	shoal_rx_epoch_free(container_of(rcu, struct shoal_rx_epoch, rcu));
+}
+
+static void shoal_rxkey_free_rcu(struct rcu_head *rcu)
+{
+	struct shoal_rxkey *k = container_of(rcu, struct shoal_rxkey, rcu);
+
+	shoal_rx_epoch_free(rcu_dereference_raw(k->cur));
+	shoal_rx_epoch_free(rcu_dereference_raw(k->prev));
+	kfree_sensitive(k);
+}
+
+/**
+ * shoal_rxkey_free - wipe and free a key once no reader can see it
+ * @k: the key, already unpublished; may be NULL
+ */
+void shoal_rxkey_free(struct shoal_rxkey *k)
+{
+	if (k)
+		call_rcu(&k->rcu, shoal_rxkey_free_rcu);
+}
+
+/**
+ * shoal_rxkey_derive_allowed - may an unknown epoch be tried now?
+ * @k: the key
+ *
+ * Caps the derivations (and trial decryptions) that datagrams with new
+ * epochs can cause, per key and second. Approximate under concurrency,
+ * which is all a rate limit needs.
+ *
+ * Return: true if under the limit.
+ */
+bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k)
+{
+	unsigned long now = jiffies;
+	unsigned int n;
+
+	if (time_after(now, READ_ONCE(k->derive_stamp) + HZ)) {
+		WRITE_ONCE(k->derive_stamp, now);
+		WRITE_ONCE(k->derive_count, 0);
+	}
+	n = READ_ONCE(k->derive_count) + 1;
+	WRITE_ONCE(k->derive_count, n);
+	return n <= SHOAL_EPOCH_DERIVE_RATE;
+}
+
+/**
+ * shoal_rxkey_install - make an authenticated epoch the newest of a key
+ * @k: the key
+ * @epoch: the epoch, newer than the key's newest when it was looked up
+ * @key: its traffic key
+ * @window: replay window size for it
+ *
+ * The newest epoch becomes the previous one, which stays valid; the one
+ * before is forgotten. If another CPU installed an epoch meanwhile, the
+ * newer of the two wins.
+ *
+ * Return: the receive state of @epoch, or NULL if it is no longer newer
+ * (or without memory).
+ */
+struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
+					   const u8 key[SHOAL_KEY_LEN],
+					   u32 window)
+{
+	struct shoal_rx_epoch *e, *cur, *old = NULL;
+
+	e = kmalloc(sizeof(*e), GFP_ATOMIC);
+	if (!e)
+		return NULL;
+	e->replay = shoal_replay_new(window, GFP_ATOMIC);
+	if (!e->replay) {
+		kfree(e);
+		return NULL;
+	}
+	e->epoch = epoch;
+	memcpy(e->key, key, SHOAL_KEY_LEN);
+
+	spin_lock_bh(&k->lock);
+	cur = rcu_dereference_protected(k->cur, lockdep_is_held(&k->lock));
+	if (cur && cur->epoch >= epoch) {
+		spin_unlock_bh(&k->lock);
+		shoal_rx_epoch_free(e);
+		return cur->epoch == epoch ? cur : NULL;
+	}
+	old = rcu_dereference_protected(k->prev, lockdep_is_held(&k->lock));
+	rcu_assign_pointer(k->prev, cur);
+	rcu_assign_pointer(k->cur, e);
+	spin_unlock_bh(&k->lock);
+	if (old)
+		call_rcu(&old->rcu, shoal_rx_epoch_free_rcu);
+	return e;
+}
+
+/**
+ * shoal_seal - encrypt an skb in place and append the tag
+ * @skb: data from skb->data to the end is the plaintext
+ * @hdr: the header, authenticated as associated data
+ * @key: the traffic key
+ *
+ * Return: true on success; false if the skb could not be made writable.
+ */
+bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
+		const u8 key[SHOAL_KEY_LEN])
+{
+	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+	unsigned int len = skb->len;
+	struct sk_buff *trailer;
+	int nsg;
+
+	nsg = skb_cow_data(skb, SHOAL_TAG_LEN, &trailer);
+	if (unlikely(nsg < 0 || nsg > ARRAY_SIZE(sg)))
+		return false;
+	if (unlikely(!pskb_put(skb, trailer, SHOAL_TAG_LEN)))
+		return false;
+	sg_init_table(sg, nsg);
+	if (unlikely(skb_to_sgvec(skb, sg, 0, skb->len) < 0))
+		return false;
+	return chacha20poly1305_encrypt_sg_inplace(sg, len, (const u8 *)hdr,
+						   SHOAL_HDR_LEN,
+						   be64_to_cpu(hdr->counter),
+						   key);
+}
+
+/**
+ * shoal_open - authenticate and decrypt an skb in place, drop the tag
+ * @skb: data from skb->data to the end is the ciphertext and the tag
+ * @hdr: the header, authenticated as associated data
+ * @key: the traffic key
+ *
+ * Return: true if the datagram is authentic; the skb holds the plaintext.
+ */
+bool shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
+		const u8 key[SHOAL_KEY_LEN])
+{
+	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+	struct sk_buff *trailer;
+	int nsg;
+
+	if (unlikely(skb->len < SHOAL_TAG_LEN))
+		return false;
+	nsg = skb_cow_data(skb, 0, &trailer);
+	if (unlikely(nsg < 0 || nsg > ARRAY_SIZE(sg)))
+		return false;
+	sg_init_table(sg, nsg);
+	if (unlikely(skb_to_sgvec(skb, sg, 0, skb->len) < 0))
+		return false;
+	/* The length given includes the tag. */
+	if (!chacha20poly1305_decrypt_sg_inplace(sg, skb->len,
+						 (const u8 *)hdr, SHOAL_HDR_LEN,
+						 be64_to_cpu(hdr->counter),
+						 key))
+		return false;
+	return !pskb_trim(skb, skb->len - SHOAL_TAG_LEN);
+}

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The shoal authors.
+ *
+ * Peers: creation, lookup by sender id, endpoint, keepalives, deletion.
+ * Changes happen under RTNL; the data path finds peers under RCU.
+ */
+
+#include <linux/hash.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+
+#include "allowedips.h"
+#include "device.h"
+#include "peer.h"
+#include "send.h"
+
+static struct hlist_head *shoal_peer_bucket(struct shoal_dev *sd, u32 id)
+{
+	return &sd->peer_hash[hash_32(id, SHOAL_PEER_HASH_BITS)];
+}
+
+static void shoal_peer_keepalive_fire(struct timer_list *t)
+{
+	struct shoal_peer *peer = from_timer(peer, t, keepalive_timer);
+	unsigned long period = READ_ONCE(peer->keepalive) * HZ;
+
+	if (!period)
+		return;
+	/* Only an idle peer needs one: any datagram keeps NAT state alive. */
+	if (time_after_eq(jiffies, READ_ONCE(peer->last_tx) + period))
+		shoal_send_keepalive(peer);
+	mod_timer(&peer->keepalive_timer, jiffies + period);
+}
+
+/**
+ * shoal_peer_new - add a peer with no endpoint, prefixes or keys
+ * @sd: the device
+ * @sender_id: its sender id, not yet used by another peer
+ *
+ * Under RTNL.
+ *
+ * Return: the peer, or NULL without memory.
+ */
+struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id)
+{
+	struct shoal_peer *peer;
+
+	ASSERT_RTNL();
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL_ACCOUNT);
+	if (!peer)
+		return NULL;
+	peer->stats = shoal_stats_alloc();
+	if (!peer->stats)
+		goto err_free;
+	if (dst_cache_init(&peer->dst_cache, GFP_KERNEL))
+		goto err_stats;
+	peer->sd = sd;
+	peer->sender_id = sender_id;
+	INIT_LIST_HEAD(&peer->aips);
+	rwlock_init(&peer->ep_lock);
+	timer_setup(&peer->keepalive_timer, shoal_peer_keepalive_fire, 0);
+	peer->last_tx = jiffies;
+
+	list_add_tail(&peer->node, &sd->peers);
+	hlist_add_head_rcu(&peer->hnode, shoal_peer_bucket(sd, sender_id));
+	sd->npeers++;
+	sd->peer_gen++;
+	return peer;
+
+err_stats:
+	free_percpu(peer->stats);
+err_free:
+	kfree(peer);
+	return NULL;
+}
+
+static void shoal_peer_free_rcu(struct rcu_head *rcu)
+{
+	struct shoal_peer *peer = container_of(rcu, struct shoal_peer, rcu);
+	int i;
+
+	for (i = 0; i < SHOAL_PEER_RX_KEYS; i++)
+		shoal_rxkey_free(rcu_dereference_raw(peer->rxkeys[i]));
+	shoal_txkey_free(rcu_dereference_raw(peer->txkey));
+	dst_cache_destroy(&peer->dst_cache);
+	free_percpu(peer->stats);
+	kfree(peer);
+}
+
+/**
+ * shoal_peer_del - remove a peer; freed once no reader can see it
+ * @peer: the peer
+ *
+ * Under RTNL.
+ */
+void shoal_peer_del(struct shoal_peer *peer)
+{
+	struct shoal_dev *sd = peer->sd;
+
+	ASSERT_RTNL();
+	shoal_aip_remove_peer(&sd->aips, peer, false);
+	hlist_del_rcu(&peer->hnode);
+	list_del(&peer->node);
+	sd->npeers--;
+	sd->peer_gen++;
+	WRITE_ONCE(peer->keepalive, 0);
+	del_timer_sync(&peer->keepalive_timer);
+	call_rcu(&peer->rcu, shoal_peer_free_rcu);
+}
+
+/**
+ * shoal_peer_del_all - remove every peer of a device
+ * @sd: the device
+ */
+void shoal_peer_del_all(struct shoal_dev *sd)
+{
+	struct shoal_peer *peer, *tmp;
+
+	list_for_each_entry_safe(peer, tmp, &sd->peers, node)
+		shoal_peer_del(peer);
+}
+
+/**
+ * shoal_peer_find - the peer with a sender id, for the control plane
+ * @sd: the device
+ * @sender_id: the id
+ *
+ * Return: the peer or NULL. Under RTNL.
+ */
+struct shoal_peer *shoal_peer_find(struct shoal_dev *sd, u32 sender_id)
+{
+	struct shoal_peer *peer;
+
+	hlist_for_each_entry(peer, shoal_peer_bucket(sd, sender_id), hnode)
+		if (peer->sender_id == sender_id)
+			return peer;
+	return NULL;
+}
+
+/**
+ * shoal_peer_lookup - the peer with a sender id, for the data path
+ * @sd: the device
+ * @sender_id: the id
+ *
+ * Return: the peer or NULL; valid until the caller leaves RCU.
+ */
+struct shoal_peer *shoal_peer_lookup(struct shoal_dev *sd, u32 sender_id)
+{
+	struct shoal_peer *peer;
+
+	hlist_for_each_entry_rcu(peer, shoal_peer_bucket(sd, sender_id), hnode)
+		if (peer->sender_id == sender_id)
+			return peer;
+	return NULL;
+}
+
+/**
+ * shoal_peer_set_endpoint - point a peer at another address and port
+ * @peer: the peer
+ * @ep: the endpoint
+ *
+ * Any context: roaming calls it from softirq.
+ */
+void shoal_peer_set_endpoint(struct shoal_peer *peer,
+			     const union shoal_endpoint *ep)
+{
+	write_lock_bh(&peer->ep_lock);
+	peer->endpoint = *ep;
+	dst_cache_reset(&peer->dst_cache);
+	write_unlock_bh(&peer->ep_lock);
+}
+
+/**
+ * shoal_peer_set_keepalive - change the keepalive period
+ * @peer: the peer
+ * @secs: seconds; 0 stops keepalives
+ */
+void shoal_peer_set_keepalive(struct shoal_peer *peer, u16 secs)
+{
+	WRITE_ONCE(peer->keepalive, secs);
+	if (secs)
+		mod_timer(&peer->keepalive_timer, jiffies + secs * HZ);
+	else
+		del_timer_sync(&peer->keepalive_timer);
+}
+
+/**
+ * shoal_peer_rxkey - a peer's receive key by id
+ * @peer: the peer
+ * @id: key id
+ *
+ * Return: the key or NULL; valid until the caller leaves RCU.
+ */
+struct shoal_rxkey *shoal_peer_rxkey(struct shoal_peer *peer, u8 id)
+{
+	struct shoal_rxkey *k;
+	int i;
+
+	for (i = 0; i < SHOAL_PEER_RX_KEYS; i++) {
+		k = rcu_dereference_bh(peer->rxkeys[i]);
+		if (k && k->id == id)
+			return k;
+	}
+	return NULL;
+}

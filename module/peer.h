@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The shoal authors.
+ */
+
+#ifndef _SHOAL_PEER_H
+#define _SHOAL_PEER_H
+
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <net/dst_cache.h>
+#include <net/ip_tunnels.h>
+#include <uapi/linux/shoal.h>
+
+#include "keys.h"
+#include "stats.h"
+
+struct shoal_dev;
+
+/**
+ * union shoal_endpoint - a peer's underlay address and port
+ * @addr: family and port, common to both
+ * @addr4: IPv4
+ * @addr6: IPv6
+ */
+union shoal_endpoint {
+	struct sockaddr addr;
+	struct sockaddr_in addr4;
+	struct sockaddr_in6 addr6;
+};
+
+/**
+ * struct shoal_peer - a remote sender and receiver
+ * @sd: its device
+ * @hnode: entry in the device's sender id hash (RCU)
+ * @node: entry in the device's peer list, in creation order (RTNL)
+ * @aips: its allowed prefixes (RTNL)
+ * @sender_id: its sender id
+ * @ep_lock: guards @endpoint, which roaming changes from softirq
+ * @endpoint: where its datagrams go; family AF_UNSPEC when unknown
+ * @dst_cache: route to @endpoint
+ * @rxkeys: its keys this device decrypts with (RCU, written under RTNL)
+ * @txkey: pairwise key for unicast to it, or NULL (as @rxkeys)
+ * @keepalive: seconds between keepalives; 0 for none
+ * @keepalive_timer: sends them
+ * @last_rx: jiffies of the last authenticated datagram; 0 before any
+ * @last_tx: jiffies of the last datagram sent to it
+ * @stats: its counters
+ * @rcu: for freeing after readers are done
+ */
+struct shoal_peer {
+	struct shoal_dev *sd;
+	struct hlist_node hnode;
+	struct list_head node;
+	struct list_head aips;
+	u32 sender_id;
+	rwlock_t ep_lock;
+	union shoal_endpoint endpoint;
+	struct dst_cache dst_cache;
+	struct shoal_rxkey __rcu *rxkeys[SHOAL_PEER_RX_KEYS];
+	struct shoal_txkey __rcu *txkey;
+	u16 keepalive;
+	struct timer_list keepalive_timer;
+	unsigned long last_rx;
+	unsigned long last_tx;
+	struct shoal_stats __percpu *stats;
+	struct rcu_head rcu;
+};
+
+struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id);
+void shoal_peer_del(struct shoal_peer *peer);
+void shoal_peer_del_all(struct shoal_dev *sd);
+struct shoal_peer *shoal_peer_find(struct shoal_dev *sd, u32 sender_id);
+struct shoal_peer *shoal_peer_lookup(struct shoal_dev *sd, u32 sender_id);
+void shoal_peer_set_endpoint(struct shoal_peer *peer,
+			     const union shoal_endpoint *ep);
+void shoal_peer_set_keepalive(struct shoal_peer *peer, u16 secs);
+struct shoal_rxkey *shoal_peer_rxkey(struct shoal_peer *peer, u8 id);
+
+#endif /* _SHOAL_PEER_H */

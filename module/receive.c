@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The shoal authors.
+ *
+ * Receive, in the UDP socket's encap_rcv (softirq): parse the header,
+ * find the sender and its key, check the replay window, decrypt in place,
+ * check the inner source against the sender's prefixes, follow the sender
+ * to its new address, and hand the packet to GRO. Every datagram that is
+ * not delivered is counted under one drop reason.
+ */
+
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/timekeeping.h>
+#include <linux/udp.h>
+#include <net/inet_ecn.h>
+#include <net/ip_tunnels.h>
+
+#include "device.h"
+#include "keys.h"
+#include "peer.h"
+#include "receive.h"
+#include "replay.h"
+
+/* The outer facts needed after decryption, taken before it. */
+struct shoal_outer {
+	union shoal_endpoint src;
+	u8 tos;
+};
+
+static void shoal_outer_get(struct sk_buff *skb, struct shoal_outer *o)
+{
+	memset(&o->src, 0, sizeof(o->src));
+	if (ip_hdr(skb)->version == 4) {
+		o->src.addr4.sin_family = AF_INET;
+		o->src.addr4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		o->src.addr4.sin_port = udp_hdr(skb)->source;
+		o->tos = ip_hdr(skb)->tos;
+	} else {
+		o->src.addr6.sin6_family = AF_INET6;
+		o->src.addr6.sin6_addr = ipv6_hdr(skb)->saddr;
+		o->src.addr6.sin6_port = udp_hdr(skb)->source;
+		if (ipv6_addr_type(&o->src.addr6.sin6_addr) &
+		    IPV6_ADDR_LINKLOCAL)
+			o->src.addr6.sin6_scope_id = inet6_iif(skb);
+		o->tos = ipv6_get_dsfield(ipv6_hdr(skb));
+	}
+}
+
+static bool shoal_endpoint_equal(const union shoal_endpoint *a,
+				 const union shoal_endpoint *b)
+{
+	if (a->addr.sa_family != b->addr.sa_family)
+		return false;
+	if (a->addr.sa_family == AF_INET)
+		return a->addr4.sin_addr.s_addr == b->addr4.sin_addr.s_addr &&
+		       a->addr4.sin_port == b->addr4.sin_port;
+	return ipv6_addr_equal(&a->addr6.sin6_addr, &b->addr6.sin6_addr) &&
+	       a->addr6.sin6_port == b->addr6.sin6_port &&
+	       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id;
+}
+
+/* Roaming: the endpoint follows the authenticated source of the peer. */
+static void shoal_receive_roam(struct shoal_peer *peer,
+			       const union shoal_endpoint *src)
+{
+	bool same;
+
+	read_lock(&peer->ep_lock);
+	same = shoal_endpoint_equal(&peer->endpoint, src);
+	read_unlock(&peer->ep_lock);
+	if (!same)
+		shoal_peer_set_endpoint(peer, src);
+}
+
+/*
+ * Finds the receive state of the datagram's epoch, deriving and trying a
+ * newer epoch when that is what it carries. On success *@e is set and,
+ * for a new epoch, the skb is already decrypted (*@opened).
+ */
+static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
+					   struct shoal_rxkey *k,
+					   const struct shoal_hdr *hdr,
+					   struct sk_buff *skb,
+					   struct shoal_rx_epoch **e,
+					   bool *opened)
+{
+	u64 epoch = be64_to_cpu(hdr->epoch);
+	struct shoal_rx_epoch *cur, *prev;
+	u8 key[SHOAL_KEY_LEN];
+	bool ok;
+
+	*opened = false;
+	cur = rcu_dereference(k->cur);
+	if (likely(cur && cur->epoch == epoch)) {
+		*e = cur;
+		return SHOAL_STAT_COUNT;
+	}
+	prev = rcu_dereference(k->prev);
+	if (prev && prev->epoch == epoch) {
+		*e = prev;
+		return SHOAL_STAT_COUNT;
+	}
+	if (cur && epoch < cur->epoch)
+		return SHOAL_STAT_DROP_EPOCH;
+	/*
+	 * The first epoch seen of a key (after this host restarted, say) must
+	 * be recent, or datagrams captured long ago could be replayed.
+	 */
+	if (!cur && (s64)(epoch >> 32) <
+		    ktime_get_real_seconds() - READ_ONCE(sd->epoch_max_age))
+		return SHOAL_STAT_DROP_EPOCH;
+	if (!shoal_rxkey_derive_allowed(k))
+		return SHOAL_STAT_DROP_EPOCH;
+
+	shoal_derive(key, k->material, be32_to_cpu(hdr->sender_id), k->id,
+		     epoch);
+	ok = shoal_open(skb, hdr, key);
+	if (ok)
+		*e = shoal_rxkey_install(k, epoch, key,
+					 READ_ONCE(sd->replay_window));
+	memzero_explicit(key, sizeof(key));
+	if (!ok)
+		return SHOAL_STAT_DROP_AUTH;
+	if (!*e)
+		return SHOAL_STAT_DROP_EPOCH;
+	*opened = true;
+	return SHOAL_STAT_COUNT;
+}
+
+/* Checks the decrypted inner packet; sets skb->protocol. */
+static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
+					   struct shoal_peer *peer,
+					   struct sk_buff *skb)
+{
+	struct shoal_peer *owner;
+	unsigned int len;
+
+	if (!pskb_may_pull(skb, 1))
+		return SHOAL_STAT_DROP_MALFORMED;
+	skb_reset_network_header(skb);
+	switch (skb->data[0] >> 4) {
+	case 4:
+		if (!pskb_may_pull(skb, sizeof(struct iphdr)))
+			return SHOAL_STAT_DROP_MALFORMED;
+		len = ntohs(ip_hdr(skb)->tot_len);
+		if (ip_hdr(skb)->ihl < 5 || len != skb->len)
+			return SHOAL_STAT_DROP_MALFORMED;
+		skb->protocol = htons(ETH_P_IP);
+		owner = shoal_aip_lookup(&sd->aips, AF_INET,
+					 &ip_hdr(skb)->saddr);
+		break;
+	case 6:
+		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)))
+			return SHOAL_STAT_DROP_MALFORMED;
+		len = ntohs(ipv6_hdr(skb)->payload_len) +
+		      sizeof(struct ipv6hdr);
+		if (len != skb->len)
+			return SHOAL_STAT_DROP_MALFORMED;
+		skb->protocol = htons(ETH_P_IPV6);
+		owner = shoal_aip_lookup(&sd->aips, AF_INET6,
+					 &ipv6_hdr(skb)->saddr);
+		break;
+	default:
+		return SHOAL_STAT_DROP_MALFORMED;
+	}
+	return owner == peer ? SHOAL_STAT_COUNT : SHOAL_STAT_DROP_SOURCE;
+}
+
+static void shoal_receive_deliver(struct shoal_dev *sd,
+				  struct shoal_peer *peer,
+				  struct sk_buff *skb, struct sock *sk,
+				  const struct shoal_outer *outer)
+{
+	struct net_device *dev = sd->dev;
+	unsigned int len = skb->len;
+
+	skb_scrub_packet(skb, !net_eq(sock_net(sk), dev_net(dev)));
+	skb->dev = dev;
+	skb->pkt_type = PACKET_HOST;
+	skb_reset_mac_header(skb);
+	skb_reset_network_header(skb);
+	skb_probe_transport_header(skb);
+	/* The AEAD covered every byte: the inner checksums need no check. */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = ~0;
+	if (INET_ECN_decapsulate(skb, outer->tos,
+				 skb->protocol == htons(ETH_P_IP) ?
+				 ip_hdr(skb)->tos :
+				 ipv6_get_dsfield(ipv6_hdr(skb))) > 1) {
+		shoal_dev_drop(sd, peer->stats, SHOAL_STAT_DROP_MALFORMED, true);
+		kfree_skb(skb);
+		return;
+	}
+	shoal_stats_inc(peer->stats, SHOAL_STAT_RX_PACKETS);
+	shoal_stats_add(peer->stats, SHOAL_STAT_RX_BYTES, len);
+	shoal_stats_inc(sd->stats, SHOAL_STAT_RX_PACKETS);
+	shoal_stats_add(sd->stats, SHOAL_STAT_RX_BYTES, len);
+	dev_sw_netstats_rx_add(dev, len);
+	gro_cells_receive(&sd->gro_cells, skb);
+}
+
+/**
+ * shoal_receive - encap_rcv of a device's UDP sockets
+ * @sk: the socket
+ * @skb: a datagram, skb->data at its UDP header
+ *
+ * Return: 0; the skb is always consumed.
+ */
+int shoal_receive(struct sock *sk, struct sk_buff *skb)
+{
+	struct shoal_stats __percpu *pstats = NULL;
+	struct shoal_peer *peer = NULL;
+	struct shoal_outer outer;
+	struct shoal_rx_epoch *e;
+	enum shoal_stat reason;
+	struct shoal_rxkey *k;
+	struct shoal_dev *sd;
+	struct shoal_hdr hdr;
+	bool opened;
+	u64 counter;
+
+	sd = rcu_dereference_sk_user_data(sk);
+	if (unlikely(!sd)) {
+		kfree_skb(skb);
+		return 0;
+	}
+	reason = SHOAL_STAT_DROP_MALFORMED;
+	if (!pskb_may_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN))
+		goto drop;
+	memcpy(&hdr, udp_hdr(skb) + 1, SHOAL_HDR_LEN);
+	if (hdr.type != SHOAL_TYPE_VERSION || hdr.flags || hdr.reserved)
+		goto drop;
+
+	reason = SHOAL_STAT_DROP_UNKNOWN_SENDER;
+	peer = shoal_peer_lookup(sd, be32_to_cpu(hdr.sender_id));
+	if (!peer)
+		goto drop;
+	pstats = peer->stats;
+	reason = SHOAL_STAT_DROP_NO_KEY;
+	k = shoal_peer_rxkey(peer, hdr.key_id);
+	if (!k)
+		goto drop;
+
+	shoal_outer_get(skb, &outer);
+	__skb_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN);
+	reason = shoal_receive_epoch(sd, k, &hdr, skb, &e, &opened);
+	if (reason != SHOAL_STAT_COUNT)
+		goto drop;
+	counter = be64_to_cpu(hdr.counter);
+	reason = SHOAL_STAT_DROP_REPLAY;
+	if (!opened && !shoal_replay_precheck(e->replay, counter))
+		goto drop;
+	reason = SHOAL_STAT_DROP_AUTH;
+	if (!opened && !shoal_open(skb, &hdr, e->key))
+		goto drop;
+	reason = SHOAL_STAT_DROP_REPLAY;
+	if (!shoal_replay_update(e->replay, counter))
+		goto drop;
+
+	if (!skb->len) {
+		/* A keepalive: authentic, so it counts as a sign of life. */
+		shoal_receive_roam(peer, &outer.src);
+		WRITE_ONCE(peer->last_rx, jiffies);
+		shoal_stats_inc(pstats, SHOAL_STAT_RX_KEEPALIVES);
+		shoal_stats_inc(sd->stats, SHOAL_STAT_RX_KEEPALIVES);
+		consume_skb(skb);
+		return 0;
+	}
+	reason = shoal_receive_inner(sd, peer, skb);
+	if (reason != SHOAL_STAT_COUNT)
+		goto drop;
+	shoal_receive_roam(peer, &outer.src);
+	WRITE_ONCE(peer->last_rx, jiffies);
+	shoal_receive_deliver(sd, peer, skb, sk, &outer);
+	return 0;
+
+drop:
+	net_dbg_ratelimited("%s: datagram dropped (%d)\n", sd->dev->name,
+			    reason);
+	shoal_dev_drop(sd, pstats, reason, true);
+	kfree_skb(skb);
+	return 0;
+}

@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The shoal authors.
+ *
+ * Transmit: route the inner packet to a peer by its allowed prefixes,
+ * encrypt it in place under the sender's key (or the peer's pairwise
+ * key), push the shoal header and send it over the UDP socket with the
+ * peer's cached route. All of it runs in the caller's context
+ * (ndo_start_xmit, a timer): no queue, no worker.
+ */
+
+#include <crypto/chacha20poly1305.h>
+#include <linux/highmem.h>
+#include <linux/icmpv6.h>
+#include <linux/scatterlist.h>
+#include <net/icmp.h>
+#include <net/ip6_route.h>
+#include <net/ipv6_stubs.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+
+#include "device.h"
+#include "keys.h"
+#include "netlink.h"
+#include "peer.h"
+#include "send.h"
+
+/* The peer the inner destination routes to, or NULL. */
+static struct shoal_peer *shoal_send_route(struct shoal_dev *sd,
+					   struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)) ||
+		    ip_hdr(skb)->version != 4)
+			return NULL;
+		return shoal_aip_lookup(&sd->aips, AF_INET, &ip_hdr(skb)->daddr);
+	}
+	if (skb->protocol == htons(ETH_P_IPV6)) {
+		if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) ||
+		    ipv6_hdr(skb)->version != 6)
+			return NULL;
+		return shoal_aip_lookup(&sd->aips, AF_INET6,
+					&ipv6_hdr(skb)->daddr);
+	}
+	return NULL;
+}
+
+static void shoal_send_unreachable(struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP) &&
+	    pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+	else if (skb->protocol == htons(ETH_P_IPV6) &&
+		 pskb_network_may_pull(skb, sizeof(struct ipv6hdr)))
+		icmpv6_ndo_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH,
+				0);
+}
+
+/* Tells the sender of an over-sized packet the MTU, as a router does. */
+static bool shoal_send_too_big(struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
+			      skb->len <= mtu)
+		return false;
+	if (skb->protocol == htons(ETH_P_IP))
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			      htonl(mtu));
+	else
+		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	return true;
+}
+
+static void shoal_send_drop(struct shoal_peer *peer, struct sk_buff *skb,
+			    enum shoal_stat reason)
+{
+	shoal_dev_drop(peer->sd, peer->stats, reason, false);
+	kfree_skb(skb);
+}
+
+/* The key the device uses towards @peer, or NULL. Under RCU-bh. */
+static struct shoal_txkey *shoal_send_key(struct shoal_dev *sd,
+					  struct shoal_peer *peer)
+{
+	struct shoal_txkey *k = rcu_dereference_bh(peer->txkey);
+
+	return k ?: rcu_dereference_bh(sd->tx_active);
+}
+
+/*
+ * The next counter of @key, or false once the key is worn out. The first
+ * sender to hit the limit tells userspace; nobody uses the key again.
+ */
+static bool shoal_send_counter(struct shoal_peer *peer,
+			       struct shoal_txkey *key, u64 *counter)
+{
+	if (unlikely(test_bit(SHOAL_TXKEY_EXHAUSTED, &key->flags)))
+		return false;
+	*counter = atomic64_inc_return(&key->counter) - 1;
+	if (likely(*counter < key->limit))
+		return true;
+	if (!test_and_set_bit(SHOAL_TXKEY_EXHAUSTED, &key->flags))
+		shoal_nl_notify_exhausted(peer->sd, key,
+					  rcu_access_pointer(peer->txkey) == key ?
+					  peer : NULL);
+	return false;
+}
+
+static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
+			  struct sk_buff *skb, const union shoal_endpoint *ep,
+			  u8 tos)
+{
+	struct shoal_dev *sd = peer->sd;
+	struct rtable *rt;
+	__be32 saddr;
+
+	rt = dst_cache_get_ip4(&peer->dst_cache, &saddr);
+	if (!rt) {
+		struct flowi4 fl4 = {
+			.daddr = ep->addr4.sin_addr.s_addr,
+			.flowi4_proto = IPPROTO_UDP,
+			.fl4_dport = ep->addr4.sin_port,
+			.fl4_sport = htons(sd->port),
+		};
+
+		rt = ip_route_output_flow(sock_net(sk), &fl4, sk);
+		if (IS_ERR(rt))
+			return PTR_ERR(rt);
+		if (unlikely(rt->dst.dev == sd->dev)) {
+			ip_rt_put(rt);
+			return -ELOOP;
+		}
+		saddr = fl4.saddr;
+		dst_cache_set_ip4(&peer->dst_cache, &rt->dst, saddr);
+	}
+	udp_tunnel_xmit_skb(rt, sk, skb, saddr, ep->addr4.sin_addr.s_addr, tos,
+			    ip4_dst_hoplimit(&rt->dst), 0, htons(sd->port),
+			    ep->addr4.sin_port,
+			    !net_eq(sock_net(sk), dev_net(sd->dev)), false);
+	return 0;
+}
+
+static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
+			  struct sk_buff *skb, const union shoal_endpoint *ep,
+			  u8 tos)
+{
+	struct shoal_dev *sd = peer->sd;
+	struct in6_addr saddr, daddr = ep->addr6.sin6_addr;
+	struct dst_entry *dst;
+
+	dst = dst_cache_get_ip6(&peer->dst_cache, &saddr);
+	if (!dst) {
+		struct flowi6 fl6 = {
+			.daddr = ep->addr6.sin6_addr,
+			.flowi6_proto = IPPROTO_UDP,
+			.fl6_dport = ep->addr6.sin6_port,
+			.fl6_sport = htons(sd->port),
+			.flowi6_oif = ep->addr6.sin6_scope_id,
+		};
+
+		dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl6,
+						      NULL);
+		if (IS_ERR(dst))
+			return PTR_ERR(dst);
+		if (unlikely(dst->dev == sd->dev)) {
+			dst_release(dst);
+			return -ELOOP;
+		}
+		saddr = fl6.saddr;
+		dst_cache_set_ip6(&peer->dst_cache, dst, &saddr);
+	}
+	skb->dev = sd->dev;
+	return udp_tunnel6_xmit_skb(dst, sk, skb, sd->dev, &saddr, &daddr, tos,
+				    ip6_dst_hoplimit(dst), 0, htons(sd->port),
+				    ep->addr6.sin6_port, false);
+}
+
+/*
+ * Takes the next counter and the current epoch of @key and fills in the
+ * header they go in. False once the key is worn out.
+ */
+static bool shoal_send_hdr(struct shoal_peer *peer, struct shoal_txkey *key,
+			   struct shoal_hdr *hdr,
+			   const struct shoal_epoch **epoch)
+{
+	u64 counter;
+
+	if (!shoal_send_counter(peer, key, &counter))
+		return false;
+	*epoch = shoal_txkey_epoch(key, READ_ONCE(peer->sd->sender_id));
+	hdr->type = SHOAL_TYPE_VERSION;
+	hdr->flags = 0;
+	hdr->key_id = key->id;
+	hdr->reserved = 0;
+	hdr->sender_id = cpu_to_be32((*epoch)->sender_id);
+	hdr->epoch = cpu_to_be64((*epoch)->epoch);
+	hdr->counter = cpu_to_be64(counter);
+	return true;
+}
+
+/* DSCP copied from the inner packet, ECN as RFC 6040 says. */
+static u8 shoal_send_tos(struct sk_buff *skb)
+{
+	if (!skb->len)
+		return 0;
+	return ip_tunnel_ecn_encap(ip_tunnel_get_dsfield(ip_hdr(skb), skb),
+				   ip_hdr(skb), skb);
+}
+
+/*
+ * Sends a sealed skb (skb->data at the shoal header of its first datagram)
+ * to @peer's endpoint through its cached route, and counts what it
+ * carries: @segs datagrams holding @bytes inner bytes. Consumes the skb.
+ */
+static void shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
+			   u8 tos, unsigned int bytes, unsigned int segs)
+{
+	struct shoal_dev *sd = peer->sd;
+	union shoal_endpoint ep;
+	struct sock *sk;
+	int err;
+
+	skb->dev = sd->dev;
+	read_lock_bh(&peer->ep_lock);
+	ep = peer->endpoint;
+	if (ep.addr.sa_family == AF_INET) {
+		sk = rcu_dereference_bh(sd->sock4);
+		err = sk ? shoal_send_ip4(peer, sk, skb, &ep, tos) : -ENOTCONN;
+	} else if (ep.addr.sa_family == AF_INET6) {
+		sk = rcu_dereference_bh(sd->sock6);
+		err = sk ? shoal_send_ip6(peer, sk, skb, &ep, tos) : -ENOTCONN;
+	} else {
+		err = -EDESTADDRREQ;
+	}
+	read_unlock_bh(&peer->ep_lock);
+	if (err) {
+		net_dbg_ratelimited("%s: cannot send to peer %u: %d\n",
+				    sd->dev->name, peer->sender_id, err);
+		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
+	}
+	WRITE_ONCE(peer->last_tx, jiffies);
+	shoal_stats_add(peer->stats, SHOAL_STAT_TX_PACKETS, segs);
+	shoal_stats_add(peer->stats, SHOAL_STAT_TX_BYTES, bytes);
+	shoal_stats_add(sd->stats, SHOAL_STAT_TX_PACKETS, segs);
+	shoal_stats_add(sd->stats, SHOAL_STAT_TX_BYTES, bytes);
+	if (segs > 1) {
+		shoal_stats_inc(peer->stats, SHOAL_STAT_TX_GSO_BATCHES);
+		shoal_stats_add(peer->stats, SHOAL_STAT_TX_GSO_SEGMENTS, segs);
+		shoal_stats_inc(sd->stats, SHOAL_STAT_TX_GSO_BATCHES);
+		shoal_stats_add(sd->stats, SHOAL_STAT_TX_GSO_SEGMENTS, segs);
+	}
+}
+
+static void shoal_send_encrypted(struct shoal_peer *peer, unsigned int n)
+{
+	shoal_stats_add(peer->stats, SHOAL_STAT_TX_ENCRYPTIONS, n);
+	shoal_stats_add(peer->sd->stats, SHOAL_STAT_TX_ENCRYPTIONS, n);
+}
+
+/*
+ * Encrypts one packet (skb->data at its network header; empty for a
+ * keepalive) in place for @peer and sends it. Consumes the skb.
+ */
+static void shoal_send_one(struct shoal_peer *peer, struct shoal_txkey *key,
+			   struct sk_buff *skb)
+{
+	const struct shoal_epoch *epoch;
+	unsigned int len = skb->len;
+	struct shoal_hdr hdr;
+	u8 tos;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
+	tos = shoal_send_tos(skb);
+	if (!shoal_send_hdr(peer, key, &hdr, &epoch))
+		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_NO_KEY);
+	if (!shoal_seal(skb, &hdr, epoch->key) ||
+	    skb_cow_head(skb, peer->sd->dev->needed_headroom))
+		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
+	memcpy(skb_push(skb, SHOAL_HDR_LEN), &hdr, SHOAL_HDR_LEN);
+	shoal_send_encrypted(peer, 1);
+	skb->ip_summed = CHECKSUM_NONE;
+	shoal_send_out(peer, skb, tos, len, 1);
+}
+
+/* Copies the bytes of @seg into @out at @off; @out's frags are lowmem. */
+static int shoal_batch_copy(struct sk_buff *out, unsigned int off,
+			    struct sk_buff *seg)
+{
+	u32 p_off, p_len, copied;
+	struct page *p;
+	unsigned int i;
+	int err;
+
+	if (skb_has_frag_list(seg) && __skb_linearize(seg))
+		return -ENOMEM;
+	err = skb_store_bits(out, off, seg->data, skb_headlen(seg));
+	off += skb_headlen(seg);
+	for (i = 0; !err && i < skb_shinfo(seg)->nr_frags; i++) {
+		const skb_frag_t *f = &skb_shinfo(seg)->frags[i];
+
+		skb_frag_foreach_page(f, skb_frag_off(f), skb_frag_size(f),
+				      p, p_off, p_len, copied) {
+			u8 *vaddr = kmap_local_page(p);
+
+			err = skb_store_bits(out, off + copied, vaddr + p_off,
+					     p_len);
+			kunmap_local(vaddr);
+			if (err)
+				break;
+		}
+		off += skb_frag_size(f);
+	}
+	return err;
+}
+
+/* Encrypts the region of @out at @off holding @len plaintext bytes. */
+static bool shoal_batch_seal(struct sk_buff *out, unsigned int off,
+			     unsigned int len, const struct shoal_hdr *hdr,
+			     const u8 *key)
+{
+	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+
+	sg_init_table(sg, ARRAY_SIZE(sg));
+	if (skb_to_sgvec(out, sg, off, len + SHOAL_TAG_LEN) < 0)
+		return false;
+	return chacha20poly1305_encrypt_sg_inplace(sg, len, (const u8 *)hdr,
+						   SHOAL_HDR_LEN,
+						   be64_to_cpu(hdr->counter),
+						   key);
+}
+
+/*
+ * The segments of one GSO super-packet, all @mss long but the last, become
+ * consecutive datagrams of ONE outer UDP GSO skb: the underlay segments it
+ * as late as it can (on a veth, it crosses whole). Consumes @segs.
+ */
+static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
+			     struct sk_buff *segs, unsigned int mss)
+{
+	unsigned int headroom = peer->sd->dev->needed_headroom;
+	unsigned int total = 0, off = 0, bytes = 0, done = 0, n;
+	const struct shoal_epoch *epoch;
+	struct sk_buff *out, *seg, *next;
+	struct shoal_hdr hdr;
+	int err;
+	u8 tos;
+
+	skb_list_walk_safe(segs, seg, next)
+		total += SHOAL_HDR_LEN + seg->len + SHOAL_TAG_LEN;
+	out = alloc_skb_with_frags(headroom, total, PAGE_ALLOC_COSTLY_ORDER,
+				   &err, GFP_ATOMIC);
+	if (!out)
+		goto drop;
+	skb_reserve(out, headroom);
+	tos = shoal_send_tos(segs);
+
+	skb_list_walk_safe(segs, seg, next) {
+		unsigned int len = seg->len;
+
+		if (seg->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(seg))
+			goto drop;
+		if (!shoal_send_hdr(peer, key, &hdr, &epoch))
+			break;
+		if (skb_store_bits(out, off, &hdr, SHOAL_HDR_LEN) ||
+		    shoal_batch_copy(out, off + SHOAL_HDR_LEN, seg) ||
+		    !shoal_batch_seal(out, off + SHOAL_HDR_LEN, len, &hdr,
+				      epoch->key))
+			goto drop;
+		off += SHOAL_HDR_LEN + len + SHOAL_TAG_LEN;
+		bytes += len;
+		done++;
+	}
+	shoal_send_encrypted(peer, done);
+	/* Segments past a key's limit are dropped, as they would be alone. */
+	n = done;
+	skb_list_walk_safe(segs, seg, next) {
+		if (done) {
+			done--;
+			consume_skb(seg);
+		} else {
+			shoal_send_drop(peer, seg, SHOAL_STAT_DROP_NO_KEY);
+		}
+	}
+	if (!n) {
+		kfree_skb(out);
+		return;
+	}
+	pskb_trim(out, off);
+	if (n > 1) {
+		skb_shinfo(out)->gso_size = SHOAL_HDR_LEN + mss + SHOAL_TAG_LEN;
+		skb_shinfo(out)->gso_type = SKB_GSO_UDP_L4;
+		skb_shinfo(out)->gso_segs = n;
+	}
+	/*
+	 * The UDP header goes right before the data: its checksum is left to
+	 * the segmentation (or the NIC), as for a socket's UDP GSO send.
+	 */
+	out->ip_summed = CHECKSUM_PARTIAL;
+	out->csum_start = skb_headroom(out) - sizeof(struct udphdr);
+	out->csum_offset = offsetof(struct udphdr, check);
+	shoal_send_out(peer, out, tos, bytes, n);
+	return;
+
+drop:
+	kfree_skb(out);
+	skb_list_walk_safe(segs, seg, next)
+		shoal_send_drop(peer, seg, SHOAL_STAT_DROP_TX_ERROR);
+}
+
+/* Whether segments can share one outer GSO skb: all as long but the last. */
+static unsigned int shoal_batch_count(struct sk_buff *segs, unsigned int *mss)
+{
+	struct sk_buff *seg, *next;
+	unsigned int n = 0;
+
+	*mss = segs->len;
+	skb_list_walk_safe(segs, seg, next) {
+		if (seg->len > *mss || (next && seg->len != *mss))
+			return 0;
+		n++;
+	}
+	return n;
+}
+
+/**
+ * shoal_xmit - ndo_start_xmit of a shoal device
+ * @skb: an inner IPv4 or IPv6 packet, possibly a GSO super-packet
+ * @dev: the device
+ *
+ * Return: NETDEV_TX_OK; the skb is always consumed.
+ */
+netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct shoal_dev *sd = netdev_priv(dev);
+	struct sk_buff *segs, *seg, *next;
+	struct shoal_peer *peer;
+	struct shoal_txkey *key;
+	unsigned int n, mss;
+
+	rcu_read_lock_bh();
+	peer = shoal_send_route(sd, skb);
+	if (unlikely(!peer)) {
+		shoal_send_unreachable(skb);
+		shoal_dev_drop(sd, NULL, SHOAL_STAT_DROP_NO_ROUTE, false);
+		kfree_skb(skb);
+		goto out;
+	}
+	if (unlikely(shoal_send_too_big(skb, READ_ONCE(dev->mtu)))) {
+		shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TOO_BIG);
+		goto out;
+	}
+	key = shoal_send_key(sd, peer);
+	if (unlikely(!key)) {
+		shoal_send_drop(peer, skb, SHOAL_STAT_DROP_NO_KEY);
+		goto out;
+	}
+
+	if (!skb_is_gso(skb)) {
+		skb_mark_not_on_list(skb);
+		shoal_send_one(peer, key, skb);
+		goto out;
+	}
+	/*
+	 * Segments are encrypted one by one, with consecutive counters, and
+	 * leave as one outer GSO packet when they have equal sizes.
+	 */
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
+		goto out;
+	}
+	consume_skb(skb);
+	n = shoal_batch_count(segs, &mss);
+	if (n > 1) {
+		shoal_send_batch(peer, key, segs, mss);
+		goto out;
+	}
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		shoal_send_one(peer, key, seg);
+	}
+out:
+	rcu_read_unlock_bh();
+	return NETDEV_TX_OK;
+}
+
+/**
+ * shoal_send_keepalive - send an empty datagram to a peer
+ * @peer: the peer
+ *
+ * From the keepalive timer (softirq).
+ */
+void shoal_send_keepalive(struct shoal_peer *peer)
+{
+	struct shoal_dev *sd = peer->sd;
+	struct shoal_txkey *key;
+	struct sk_buff *skb;
+
+	skb = alloc_skb(sd->dev->needed_headroom + SHOAL_TAG_LEN, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, sd->dev->needed_headroom);
+	skb->dev = sd->dev;
+	rcu_read_lock_bh();
+	key = shoal_send_key(sd, peer);
+	if (key)
+		shoal_send_one(peer, key, skb);
+	else
+		shoal_send_drop(peer, skb, SHOAL_STAT_DROP_NO_KEY);
+	rcu_read_unlock_bh();
+}
