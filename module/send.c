@@ -352,6 +352,9 @@ static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 	if (!out)
 		goto drop;
 	skb_reserve(out, headroom);
+	/* The frags are allocated, but not yet counted as data. */
+	out->data_len = total;
+	out->len = total;
 	tos = shoal_send_tos(segs);
 
 	skb_list_walk_safe(segs, seg, next) {
@@ -402,6 +405,8 @@ static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 	return;
 
 drop:
+	net_dbg_ratelimited("%s: cannot batch %u bytes for peer %u\n",
+			    peer->sd->dev->name, total, peer->sender_id);
 	kfree_skb(out);
 	skb_list_walk_safe(segs, seg, next)
 		shoal_send_drop(peer, seg, SHOAL_STAT_DROP_TX_ERROR);

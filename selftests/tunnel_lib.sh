@@ -141,10 +141,11 @@ tcp_transfer()
 	ip netns exec "$to" socat -u "$proto-LISTEN:5001,reuseaddr" \
 		"OPEN:$dir/out,creat,trunc" &
 	pid=$!
+	defer kill "$pid"
 	busywait 5000 tcp_listening "$to" 5001
 	ip netns exec "$from" timeout 300 socat -u "OPEN:$dir/in" \
 		"$proto:$target:5001"
-	wait "$pid"
+	timeout 60 tail --pid="$pid" -f /dev/null
 	sum_in=$(sha256sum <"$dir/in")
 	sum_out=$(sha256sum <"$dir/out")
 	expect_eq "sha256 of $bytes bytes" "$sum_out" "$sum_in"

@@ -91,6 +91,7 @@ wire_format()
 	ip netns exec "$A" tcpdump -i veth0 -U -w "$dir/cap" -c 3 \
 		"udp dst port 51821" 2>/dev/null &
 	pid=$!
+	defer kill "$pid"
 	busywait 5000 test -s "$dir/cap"
 	ip netns exec "$A" ping -q -c 3 -i 0.2 -p 5ca1ab1e -W 5 10.0.0.2 \
 		>/dev/null
@@ -144,6 +145,7 @@ drop_reasons()
 	ip netns exec "$A" tcpdump -i veth0 -U -w "$dir/cap" -c 1 \
 		"udp dst port 51821" 2>/dev/null &
 	pid=$!
+	defer kill "$pid"
 	busywait 5000 test -s "$dir/cap"
 	ping_ok "$A" 10.0.0.2 1
 	wait "$pid"
@@ -224,6 +226,7 @@ key_rotation()
 	ping_ok "$A" 10.0.0.2 1
 	ip netns exec "$A" ping -c 100 -i 0.05 -W 5 10.0.0.2 >"$KEYS/ping" &
 	pid=$!
+	defer kill "$pid"
 	ip netns exec "$A" shoal genkey >"$KEYS/1b"
 	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 2 "$KEYS/1b"
 	ip netns exec "$A" shoal key set shoal0 slot 1 id 2 - <"$KEYS/1b"
@@ -263,6 +266,7 @@ key_exhaustion()
 	ip netns exec "$A" shoal key activate shoal0 slot 1
 	ip netns exec "$A" $NL monitor --count 1 --timeout 30 >"$dir/ev" &
 	pid=$!
+	defer kill "$pid"
 	busywait 5000 grep -q ready "$dir/ev"
 	ip netns exec "$A" ping -q -c 30 -i 0.05 -W 1 10.0.0.2 >/dev/null || true
 	wait "$pid"
