@@ -125,6 +125,12 @@ for part in sys.argv[1].split("."):
 print(v)' "$2"
 }
 
+# stat_gt NS PATH N: is the value at PATH over N? For busywait.
+stat_gt()
+{
+	(($(stat "$1" "$2") > $3))
+}
+
 # tcp_transfer NSFROM NSTO DST BYTES DIR: send BYTES random bytes over TCP
 # to DST (an address in NSTO) and check they arrive intact.
 tcp_transfer()

@@ -130,7 +130,7 @@ expect_drop()
 	shift
 	before=$(stat "$B" "stats.drop_$reason")
 	"$@"
-	busywait 5000 test "$(stat "$B" "stats.drop_$reason")" -gt "$before"
+	busywait 5000 stat_gt "$B" "stats.drop_$reason" "$before"
 	after=$(stat "$B" "stats.drop_$reason")
 	expect_eq "drop_$reason" "$after" "$((before + 1))"
 }
@@ -188,7 +188,9 @@ print(next(wire.udp_datagrams(open(sys.argv[2], "rb").read()))[-1].hex())' \
 	total=$(shoal_json "$B" shoal0 | $PY -c '
 import json, sys
 s = json.load(sys.stdin)[0]["stats"]
-print(sum(v for k, v in s.items() if k.startswith("drop_")))')
+rx = ("malformed", "unknown_sender", "no_key", "epoch", "replay", "auth",
+      "source")
+print(sum(s["drop_" + r] for r in rx))')
 	rx_dropped=$(ip -n "$B" -j -s link show shoal0 |
 		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["dropped"])')
 	expect_eq "rx dropped" "$rx_dropped" "$total"
@@ -212,8 +214,11 @@ no_route()
 	tx_before=$(tx_dropped "$A")
 	out=$(ip netns exec "$A" ping -c 1 -W 2 10.0.0.99 2>&1 || true)
 	expect_match "ping" "$out" "Unreachable"
-	expect_eq "drop_no_route" "$(stat "$A" stats.drop_no_route)" $((before + 1))
-	expect_eq "tx dropped" "$(tx_dropped "$A")" $((tx_before + 1))
+	# At least this packet: IPv6 neighbour and MLD traffic has no peer either.
+	stat_gt "$A" stats.drop_no_route "$before"
+	(($(tx_dropped "$A") > tx_before))
+	expect_eq "tx dropped = drops" "$(tx_dropped "$A")" \
+		"$(stat "$A" stats.drop_no_route)"
 }
 
 # A new key is installed, then activated, then the old one removed, under
@@ -230,9 +235,9 @@ key_rotation()
 	ip netns exec "$A" shoal genkey >"$KEYS/1b"
 	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 2 "$KEYS/1b"
 	ip netns exec "$A" shoal key set shoal0 slot 1 id 2 - <"$KEYS/1b"
-	busywait 5000 test "$(stat "$A" stats.tx_packets)" -gt 30
+	busywait 5000 stat_gt "$A" stats.tx_packets 30
 	ip netns exec "$A" shoal key activate shoal0 slot 1
-	busywait 5000 test "$(stat "$A" keys.1.packets)" -gt 10
+	busywait 5000 stat_gt "$A" keys.1.packets 10
 	ip netns exec "$A" shoal key del shoal0 slot 0
 	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 1 remove
 	wait "$pid"
@@ -240,7 +245,8 @@ key_rotation()
 	expect_match "no loss" "$out" " 0% packet loss"
 	expect_eq "keys left" "$(stat "$A" keys.0.slot):$(stat "$A" keys.0.active)" "1:True"
 	# Material is never shown.
-	expect_fail grep -qF "$(cat "$KEYS/1b")" <(ip netns exec "$A" shoal -j show)
+	out=$(ip netns exec "$A" shoal -j show; ip netns exec "$B" shoal -j show)
+	[[ $out != *"$(cat "$KEYS/1b")"* && -n $out ]]
 }
 
 # The receiver follows the sender to the address its datagrams come from.

@@ -1,0 +1,190 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The shoal authors.
+#
+# The control plane of peers and keys: 10,000 peers loaded and dumped,
+# dumps that stay consistent while peers change, and every refused request
+# answered with an errno and a message, with nothing half-applied.
+
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tunnel_lib.sh"
+
+readonly MANY=10000
+
+# peer_ids NS: the sorted sender ids of a dump, one per line.
+peer_ids()
+{
+	ip netns exec "$1" shoal -j peer show shoal0 |
+		$PY -c 'import json,sys; print("\n".join(str(p["sender_id"]) for p in json.load(sys.stdin)))'
+}
+
+# peer_count NS: peers of shoal0, as the device reports them.
+peer_count()
+{
+	shoal_json "$1" shoal0 |
+		$PY -c 'import json,sys; print(len(json.load(sys.stdin)[0]["peers"]))'
+}
+
+many_peers()
+{
+	local A dir i
+
+	netns_new A
+	tmpdir dir
+	ip -n "$A" link add shoal0 type shoal
+	for ((i = 1; i <= MANY; i++))
+	do
+		echo "id $i endpoint 192.0.2.$((i % 250 + 1)):$((10000 + i)) allowed-ips 10.$((i >> 8)).$((i & 255)).0/24"
+	done >"$dir/peers"
+	ip netns exec "$A" shoal peer add shoal0 --file "$dir/peers"
+	expect_eq "peers" "$(peer_count "$A")" "$MANY"
+	peer_ids "$A" >"$dir/ids"
+	expect_eq "dumped" "$(sort -n "$dir/ids" | uniq | wc -l)" "$MANY"
+	expect_eq "first..last" "$(sort -n "$dir/ids" | sed -n '1p;$p' | paste -sd,)" "1,$MANY"
+	# Routing picks the right one of 10,000 prefixes.
+	expect_eq "one peer" "$(ip netns exec "$A" shoal -j peer show shoal0 id 4242 |
+		$PY -c 'import json,sys; p=json.load(sys.stdin)[0]; print(p["allowed_ips"], p["endpoint"])')" \
+		"['10.16.146.0/24'] 192.0.2.243:14242"
+}
+
+# Dumps made while another process adds and deletes peers are each a
+# consistent snapshot: every stable peer exactly once.
+dump_consistency()
+{
+	local A dir i pid
+
+	netns_new A
+	tmpdir dir
+	ip -n "$A" link add shoal0 type shoal
+	for ((i = 1; i <= 3000; i++))
+	do
+		echo "id $i allowed-ips 10.1.$((i >> 8)).$((i & 255))/32"
+	done >"$dir/peers"
+	ip netns exec "$A" shoal peer add shoal0 --file "$dir/peers"
+	(
+		for ((i = 0; i < 300; i++))
+		do
+			ip netns exec "$A" shoal peer del shoal0 id 1 || exit 1
+			ip netns exec "$A" shoal peer add shoal0 id 1 || exit 1
+		done
+	) &
+	pid=$!
+	defer kill "$pid"
+	for i in 1 2 3 4 5
+	do
+		peer_ids "$A" | sort -n >"$dir/ids.$i"
+		expect_eq "duplicates in dump $i" "$(uniq -d "$dir/ids.$i" | wc -l)" 0
+		expect_eq "stable peers in dump $i" \
+			"$(grep -cvx 1 "$dir/ids.$i")" 2999
+	done
+	wait "$pid"
+}
+
+# tool_err NS WANT CMD...: the tool fails with exit 1 and the kernel's
+# message matching WANT.
+tool_err()
+{
+	local ns=$1 want=$2 rc=0 err
+
+	shift 2
+	err=$(ip netns exec "$ns" shoal "$@" 2>&1 >/dev/null) || rc=$?
+	expect_eq "exit of shoal $*" "$rc" 1
+	expect_match "message of shoal $*" "$err" "$want"
+}
+
+peer_errors()
+{
+	local A dir
+
+	netns_new A
+	tmpdir dir
+	ip -n "$A" link add shoal0 type shoal
+	ip netns exec "$A" shoal genkey >"$dir/k"
+	ip netns exec "$A" shoal peer add shoal0 id 5 allowed-ips 10.0.0.5/32
+	tool_err "$A" "exists" peer add shoal0 id 5
+	tool_err "$A" "No peer with this sender id" peer set shoal0 id 6 keepalive 5
+	tool_err "$A" "No peer with this sender id" peer del shoal0 id 6
+	tool_err "$A" "No such device" peer add nosuch id 7
+	tool_err "$A" "no receive key with this id" peer set shoal0 id 5 rx-key 3 remove
+	ip netns exec "$A" shoal peer set shoal0 id 5 rx-key 1 "$dir/k" \
+		rx-key 2 "$dir/k" rx-key 3 "$dir/k" rx-key 4 "$dir/k"
+	tool_err "$A" "all its receive keys" peer set shoal0 id 5 rx-key 9 "$dir/k"
+	# A refused request changes nothing: the keys are as they were.
+	expect_eq "rx keys" "$(ip netns exec "$A" shoal -j peer show shoal0 id 5 |
+		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["rx_keys"])')" "[1, 2, 3, 4]"
+	tool_err "$A" "no pairwise key" peer set shoal0 id 5 tx-key 4 remove
+}
+
+key_errors()
+{
+	local A dir
+
+	netns_new A
+	tmpdir dir
+	ip -n "$A" link add shoal0 type shoal
+	ip netns exec "$A" shoal genkey >"$dir/k"
+	tool_err "$A" "slot is empty" key activate shoal0 slot 1
+	tool_err "$A" "slot is empty" key del shoal0 slot 0
+	ip netns exec "$A" shoal key set shoal0 slot 0 id 1 "$dir/k"
+	ip netns exec "$A" shoal key activate shoal0 slot 0
+	tool_err "$A" "slot is active" key set shoal0 slot 0 id 2 "$dir/k"
+	tool_err "$A" "other slot has a key with this id" \
+		key set shoal0 slot 1 id 1 "$dir/k"
+	expect_eq "one key" "$(shoal_json "$A" shoal0 |
+		$PY -c 'import json,sys; print(len(json.load(sys.stdin)[0]["keys"]))')" 1
+}
+
+# Requests the tool would not build, through a raw client: each refused
+# with EINVAL (or the errno named) and a message, nothing created.
+raw_errors()
+{
+	local A
+
+	netns_new A
+	ip -n "$A" link add shoal0 type shoal
+	raw_peer()
+	{
+		ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" "$@" <<-'PYEOF'
+		import socket, struct, sys
+		sys.path.insert(0, sys.argv[1])
+		import nl
+		def prefix(fam, addr, cidr):
+		    return (nl.nla(1, struct.pack("=H", fam)) + nl.nla(2, addr) +
+		            nl.nla(3, struct.pack("=B", cidr)))
+		cases = {
+		    "hostbits": nl.nla(7 | nl.NLA_F_NESTED, nl.nla(1 | nl.NLA_F_NESTED,
+		        prefix(2, bytes([10, 0, 0, 1]), 24))),
+		    "family": nl.nla(7 | nl.NLA_F_NESTED, nl.nla(1 | nl.NLA_F_NESTED,
+		        prefix(99, bytes(4), 8))),
+		    "addrlen": nl.nla(7 | nl.NLA_F_NESTED, nl.nla(1 | nl.NLA_F_NESTED,
+		        prefix(10, bytes(4), 8))),
+		    "v4cidr": nl.nla(7 | nl.NLA_F_NESTED, nl.nla(1 | nl.NLA_F_NESTED,
+		        prefix(2, bytes(4), 33))),
+		    "keylen": nl.nla(8 | nl.NLA_F_NESTED, nl.nla(1 | nl.NLA_F_NESTED,
+		        nl.nla(2, b"\x01") + nl.nla(3, bytes(31)))),
+		    "portonly": nl.nla(6, struct.pack("=H", 5)),
+		    "twice": nl.nla(4, bytes(4)) + nl.nla(5, bytes(16)) +
+		        nl.nla(6, struct.pack("=H", 5)),
+		}
+		link = nl.Netlink(nl.NETLINK_GENERIC)
+		fam = nl.genl_family_id(link, "shoal")
+		body = struct.pack("=BBH", 3, 1, 0) + nl.nla(2, b"shoal0\0") + \
+		    nl.nla(3, struct.pack("=I", 9)) + cases[sys.argv[2]]
+		try:
+		    link.request(fam, 0, body)
+		    print("accepted")
+		except nl.NetlinkError as e:
+		    print(nl.errno.errorcode.get(e.err), e.msg)
+		PYEOF
+	}
+	expect_match hostbits "$(raw_peer hostbits)" "^EINVAL .*bits set past"
+	expect_match family "$(raw_peer family)" "^EAFNOSUPPORT .*AF_INET"
+	expect_match addrlen "$(raw_peer addrlen)" "^EINVAL .*length does not match"
+	expect_match v4cidr "$(raw_peer v4cidr)" "^EINVAL .*too long"
+	expect_match keylen "$(raw_peer keylen)" "^ERANGE .*size"
+	expect_match portonly "$(raw_peer portonly)" "^EINVAL .*needs an address"
+	expect_match twice "$(raw_peer twice)" "^EINVAL .*not both"
+	expect_eq "nothing created" "$(peer_count "$A")" 0
+}
+
+ktap_run many_peers dump_consistency peer_errors key_errors raw_errors
