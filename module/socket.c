@@ -46,6 +46,12 @@ static int shoal_socket_open(struct shoal_dev *sd, struct net *net,
 	if (err)
 		return err;
 	setup_udp_tunnel_sock(net, sock, &tunnel);
+	/*
+	 * Outer UDP GRO: a burst of datagrams from one peer is merged by the
+	 * underlay's GRO and climbs the IP stack once; the UDP layer splits
+	 * it again before encap_rcv.
+	 */
+	udp_set_bit(GRO_ENABLED, sock->sk);
 	*skp = sock->sk;
 	return 0;
 }

@@ -114,6 +114,31 @@ wire_format()
 	PYEOF
 }
 
+# The outer header carries the inner DSCP; ECN per RFC 6040: ECT copied,
+# CE sent as ECT(0).
+dscp_ecn()
+{
+	local dir pid out tos want
+
+	require_cmd tcpdump
+	tunnel_pair 4
+	tmpdir dir
+	for tos in 0xb8:0xb8 0xb9:0xb9 0x2a:0x2a 0x4b:0x4a
+	do
+		want=${tos#*:}
+		tos=${tos%:*}
+		ip netns exec "$A" tcpdump -i veth0 -nn -v -c 1 \
+			"udp dst port 51821" >"$dir/out" 2>"$dir/err" &
+		pid=$!
+		defer kill "$pid"
+		busywait 5000 grep -q listening "$dir/err"
+		ip netns exec "$A" ping -q -c 1 -W 5 -Q "$tos" 10.0.0.2 >/dev/null
+		timeout 10 tail --pid="$pid" -f /dev/null
+		out=$(cat "$dir/out")
+		expect_match "outer tos for inner $tos" "$out" "tos $want,"
+	done
+}
+
 # forge KEYFILE SENDER KEYID EPOCH COUNTER PLAINHEX: a payload, as hex.
 forge()
 {
@@ -296,5 +321,5 @@ replay_selftest()
 }
 
 ktap_run ipv4_underlay ipv6_underlay three_hosts_bridge wire_format \
-	drop_reasons no_route key_rotation roaming key_exhaustion \
+	dscp_ecn drop_reasons no_route key_rotation roaming key_exhaustion \
 	replay_selftest
