@@ -29,6 +29,9 @@ inner_outer()
 	ping_ok "$B" 10.0.0.1
 	tcp_transfer "$A" "$B" 10.0.0.2 "$BULK" "$dir"
 	tcp_transfer "$B" "$A" fd10::1 "$BULK" "$dir"
+	# The GSO path was used: segments left in batches.
+	(($(stat "$A" stats.tx_gso_batches) > 0))
+	(($(stat "$A" stats.tx_gso_segments) > $(stat "$A" stats.tx_gso_batches)))
 	# Both directions moved the transfers, and nothing was dropped.
 	(($(stat "$B" stats.rx_bytes) > BULK))
 	(($(stat "$A" stats.rx_bytes) > BULK))
@@ -199,6 +202,10 @@ print(wire.ipv4("10.0.0.77", "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' 
 	# The same datagram again: a replay, refused before decryption.
 	expect_drop replay send_payload "$A" 192.0.2.2 51821 \
 		"$(forge "$KEYS/1" 1 1 "$epoch" 1001 "$plain")"
+	# One flipped byte in an otherwise valid datagram.
+	payload=$(forge "$KEYS/1" 1 1 "$epoch" 1002 "$plain")
+	expect_drop auth send_payload "$A" 192.0.2.2 51821 \
+		"${payload:0:60}$(printf '%02x' $((0x${payload:60:2} ^ 1)))${payload:62}"
 	# And a real captured datagram, replayed.
 	payload=$($PY -c '
 import sys; sys.path.insert(0, sys.argv[1]); import wire
@@ -219,9 +226,98 @@ print(sum(s["drop_" + r] for r in rx))')
 	rx_dropped=$(ip -n "$B" -j -s link show shoal0 |
 		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["dropped"])')
 	expect_eq "rx dropped" "$rx_dropped" "$total"
-	expect_eq "rx dropped count" "$total" 9
+	expect_eq "rx dropped count" "$total" 10
 	# The tunnel still works.
 	ping_ok "$A" 10.0.0.2 1
+}
+
+# Datagrams captured on the underlay and re-injected: none delivered, each
+# counted as a replay.
+replay_captured()
+{
+	local dir pid rx before n
+
+	require_cmd tcpdump
+	tunnel_pair 4
+	tmpdir dir
+	ip netns exec "$A" tcpdump -i veth0 -U -w "$dir/cap" -c 20 \
+		"udp dst port 51821" 2>"$dir/err" &
+	pid=$!
+	defer kill "$pid"
+	busywait 5000 grep -q listening "$dir/err"
+	ip netns exec "$A" ping -q -c 20 -i 0.05 -W 5 10.0.0.2 >/dev/null
+	timeout 10 tail --pid="$pid" -f /dev/null
+	rx=$(stat "$B" stats.rx_packets)
+	before=$(stat "$B" stats.drop_replay)
+	ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" "$dir/cap" <<-'PYEOF'
+	import socket, sys
+	sys.path.insert(0, sys.argv[1])
+	import wire
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	for d in wire.udp_datagrams(open(sys.argv[2], "rb").read()):
+	    s.sendto(d[-1], ("192.0.2.2", 51821))
+	PYEOF
+	busywait 5000 stat_gt "$B" stats.drop_replay $((before + 19))
+	expect_eq "replays counted" "$(stat "$B" stats.drop_replay)" $((before + 20))
+	expect_eq "none delivered" "$(stat "$B" stats.rx_packets)" "$rx"
+}
+
+# Everything on the underlay is UDP between the two ports, each datagram
+# 40 bytes (header and tag) over its inner packet.
+underlay_view()
+{
+	local dir pid
+
+	require_cmd tcpdump
+	tunnel_pair 4
+	tmpdir dir
+	ip netns exec "$A" tcpdump -i veth0 -U -w "$dir/cap" 2>"$dir/err" &
+	pid=$!
+	defer kill "$pid"
+	busywait 5000 grep -q listening "$dir/err"
+	ip netns exec "$A" ping -q -c 5 -i 0.1 -s 300 -W 5 10.0.0.2 >/dev/null
+	tcp_transfer "$A" "$B" 10.0.0.2 $((1 << 20)) "$dir"
+	kill "$pid"
+	timeout 10 tail --pid="$pid" -f /dev/null
+	expect_eq "not shoal" "$(tcpdump -r "$dir/cap" -nn \
+		'ip and not (udp and src port 51820 and dst port 51821) and not (udp and src port 51821 and dst port 51820)' \
+		2>/dev/null | wc -l)" 0
+	$PY - "$SHOAL_TOP/selftests" "$dir/cap" "$KEYS/1" <<-'PYEOF'
+	import sys
+	sys.path.insert(0, sys.argv[1])
+	import wire
+	key = wire.load_key(sys.argv[3])
+	pings = 0
+	for d in wire.udp_datagrams(open(sys.argv[2], "rb").read()):
+	    payload = d[-1]
+	    if d[-2] != 51821 or len(payload) != 368:
+	        continue
+	    inner = wire.open_payload(key, payload)["plaintext"]
+	    assert len(payload) == len(inner) + 40, (len(payload), len(inner))
+	    pings += 1
+	assert pings == 5, pings
+	PYEOF
+}
+
+# The MTU: a packet of exactly the MTU crosses unfragmented; one more byte
+# is refused with the MTU reported.
+mtu()
+{
+	local out mtu
+
+	tunnel_pair 4
+	mtu=$(ip -n "$A" -j link show shoal0 |
+		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
+	expect_eq "default mtu" "$mtu" 1412
+	ip netns exec "$A" ping -q -c 2 -i 0.2 -W 5 -M do -s $((mtu - 28)) \
+		10.0.0.2 >/dev/null
+	ip netns exec "$A" ping -q -c 2 -i 0.2 -W 5 -M do -s $((mtu - 48)) \
+		fd10::2 >/dev/null
+	out=$(ip netns exec "$A" ping -c 1 -W 2 -M do -s $((mtu - 27)) \
+		10.0.0.2 2>&1 || true)
+	expect_match "mtu + 1" "$out" "mtu=$mtu|Frag needed|message too long"
+	expect_eq "underlay fragments" "$(ip netns exec "$B" nstat -az IpReasmReqds |
+		awk '/IpReasmReqds/ { print $2 }')" 0
 }
 
 tx_dropped()
@@ -246,41 +342,60 @@ no_route()
 		"$(stat "$A" stats.drop_no_route)"
 }
 
-# A new key is installed, then activated, then the old one removed, under
-# a steady stream: not one packet is lost.
+# Every second a new key is installed, given to the receiver, activated,
+# and the old one removed, under a 10 s ping flood: not one packet lost.
 key_rotation()
 {
-	local out pid
+	local out pid slot=0 id=1 next
 
 	tunnel_pair 4
 	ping_ok "$A" 10.0.0.2 1
-	ip netns exec "$A" ping -c 100 -i 0.05 -W 5 10.0.0.2 >"$KEYS/ping" &
+	ip netns exec "$A" ping -q -c 500 -i 0.02 -W 5 10.0.0.2 >"$KEYS/ping" &
 	pid=$!
 	defer kill "$pid"
-	ip netns exec "$A" shoal genkey >"$KEYS/1b"
-	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 2 "$KEYS/1b"
-	ip netns exec "$A" shoal key set shoal0 slot 1 id 2 - <"$KEYS/1b"
-	busywait 5000 stat_gt "$A" stats.tx_packets 30
-	ip netns exec "$A" shoal key activate shoal0 slot 1
-	busywait 5000 stat_gt "$A" keys.1.packets 10
-	ip netns exec "$A" shoal key del shoal0 slot 0
-	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 1 remove
+	for next in 2 3 4 5 6 7 8 9
+	do
+		sleep 1
+		ip netns exec "$A" shoal genkey >"$KEYS/k$next"
+		ip netns exec "$B" shoal peer set shoal0 id 1 rx-key "$next" "$KEYS/k$next"
+		ip netns exec "$A" shoal key set shoal0 slot $((1 - slot)) id "$next" - \
+			<"$KEYS/k$next"
+		ip netns exec "$A" shoal key activate shoal0 slot $((1 - slot))
+		busywait 5000 stat_gt "$A" "keys.$((1 - slot)).packets" 2
+		ip netns exec "$A" shoal key del shoal0 slot "$slot"
+		ip netns exec "$B" shoal peer set shoal0 id 1 rx-key "$id" remove
+		slot=$((1 - slot))
+		id=$next
+	done
 	wait "$pid"
 	out=$(cat "$KEYS/ping")
-	expect_match "no loss" "$out" " 0% packet loss"
-	expect_eq "keys left" "$(stat "$A" keys.0.slot):$(stat "$A" keys.0.active)" "1:True"
+	expect_match "no loss" "$out" "500 received, 0% packet loss"
+	expect_eq "keys left" "$(stat "$A" keys.0.id):$(stat "$A" keys.0.active)" "9:True"
+	expect_eq "B's keys" "$(ip netns exec "$B" shoal -j peer show shoal0 id 1 |
+		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["rx_keys"])')" "[9]"
 	# Material is never shown.
 	out=$(ip netns exec "$A" shoal -j show; ip netns exec "$B" shoal -j show)
-	[[ $out != *"$(cat "$KEYS/1b")"* && -n $out ]]
+	[[ $out != *"$(cat "$KEYS/k9")"* && -n $out ]]
 }
 
 # The receiver follows the sender to the address its datagrams come from.
 roaming()
 {
 	tunnel_pair 4
-	ip netns exec "$B" shoal peer set shoal0 id 1 endpoint 192.0.2.99:9
 	ping_ok "$A" 10.0.0.2 1
 	expect_eq endpoint "$(stat "$B" peers.0.endpoint)" "192.0.2.1:51820"
+	# A moves to another address and port; B never hears of it but by
+	# A's authenticated datagrams.
+	ip -n "$A" addr add 192.0.2.11/24 dev veth0
+	ip -n "$A" addr del 192.0.2.1/24 dev veth0
+	ip netns exec "$A" shoal set shoal0 port 51830
+	ping_ok "$A" 10.0.0.2 2
+	expect_eq endpoint "$(stat "$B" peers.0.endpoint)" "192.0.2.11:51830"
+	ping_ok "$B" 10.0.0.1 2
+	# A forged datagram from elsewhere does not move it.
+	send_payload "$A" 192.0.2.2 51821 \
+		"$(forge "$KEYS/2" 1 1 "$(stat "$A" keys.0.epoch)" 999999 "")" || true
+	expect_eq endpoint "$(stat "$B" peers.0.endpoint)" "192.0.2.11:51830"
 }
 
 # A key reaching key-limit stops being used, and userspace hears of it.
@@ -321,5 +436,6 @@ replay_selftest()
 }
 
 ktap_run ipv4_underlay ipv6_underlay three_hosts_bridge wire_format \
-	dscp_ecn drop_reasons no_route key_rotation roaming key_exhaustion \
+	dscp_ecn drop_reasons replay_captured underlay_view mtu no_route \
+	key_rotation roaming key_exhaustion \
 	replay_selftest
