@@ -15,7 +15,12 @@
 #include "netlink.h"
 #include "replay.h"
 
+/* Debug builds always test themselves at load. */
+#ifdef SHOAL_DEBUG
+static bool selftest = true;
+#else
 static bool selftest;
+#endif
 module_param(selftest, bool, 0444);
 MODULE_PARM_DESC(selftest, "Run the built-in self-tests at load (always in debug builds)");
 
@@ -23,7 +28,7 @@ static int __init shoal_mod_init(void)
 {
 	int err;
 
-	if ((selftest || IS_ENABLED(SHOAL_DEBUG)) && !shoal_replay_selftest())
+	if (selftest && !shoal_replay_selftest())
 		return -ENOTRECOVERABLE;
 
 	err = shoal_device_init();

@@ -401,7 +401,7 @@ static int shoal_nl_peer_change(struct genl_info *info, bool create)
 	err = shoal_nl_peer_parse(sd, attrs, &c, info->extack);
 	if (err)
 		goto out;
-	peer = shoal_peer_find(sd, id);
+	peer = shoal_peer_lookup(sd, id);
 	if (create && peer) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[SHOAL_A_PEER_SENDER_ID],
 				    "A peer with this sender id exists");
@@ -458,7 +458,7 @@ static struct shoal_peer *shoal_nl_peer_find(struct genl_info *info)
 			       info->extack);
 	if (IS_ERR(sd))
 		return ERR_CAST(sd);
-	peer = shoal_peer_find(sd, nla_get_u32(attrs[SHOAL_A_PEER_SENDER_ID]));
+	peer = shoal_peer_lookup(sd, nla_get_u32(attrs[SHOAL_A_PEER_SENDER_ID]));
 	if (!peer) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[SHOAL_A_PEER_SENDER_ID],
 				    "No peer with this sender id");

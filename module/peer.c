@@ -122,34 +122,20 @@ void shoal_peer_del_all(struct shoal_dev *sd)
 }
 
 /**
- * shoal_peer_find - the peer with a sender id, for the control plane
+ * shoal_peer_lookup - the peer with a sender id
  * @sd: the device
  * @sender_id: the id
  *
- * Return: the peer or NULL. Under RTNL.
- */
-struct shoal_peer *shoal_peer_find(struct shoal_dev *sd, u32 sender_id)
-{
-	struct shoal_peer *peer;
-
-	hlist_for_each_entry(peer, shoal_peer_bucket(sd, sender_id), hnode)
-		if (peer->sender_id == sender_id)
-			return peer;
-	return NULL;
-}
-
-/**
- * shoal_peer_lookup - the peer with a sender id, for the data path
- * @sd: the device
- * @sender_id: the id
+ * Under RTNL (the control plane) or RCU (the data path).
  *
- * Return: the peer or NULL; valid until the caller leaves RCU.
+ * Return: the peer or NULL; valid until the caller leaves RCU or RTNL.
  */
 struct shoal_peer *shoal_peer_lookup(struct shoal_dev *sd, u32 sender_id)
 {
 	struct shoal_peer *peer;
 
-	hlist_for_each_entry_rcu(peer, shoal_peer_bucket(sd, sender_id), hnode)
+	hlist_for_each_entry_rcu(peer, shoal_peer_bucket(sd, sender_id), hnode,
+				 lockdep_rtnl_is_held())
 		if (peer->sender_id == sender_id)
 			return peer;
 	return NULL;

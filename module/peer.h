@@ -70,7 +70,6 @@ struct shoal_peer {
 struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id);
 void shoal_peer_del(struct shoal_peer *peer);
 void shoal_peer_del_all(struct shoal_dev *sd);
-struct shoal_peer *shoal_peer_find(struct shoal_dev *sd, u32 sender_id);
 struct shoal_peer *shoal_peer_lookup(struct shoal_dev *sd, u32 sender_id);
 void shoal_peer_set_endpoint(struct shoal_peer *peer,
 			     const union shoal_endpoint *ep);
