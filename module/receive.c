@@ -229,7 +229,8 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	if (!pskb_may_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN))
 		goto drop;
 	memcpy(&hdr, udp_hdr(skb) + 1, SHOAL_HDR_LEN);
-	if (hdr.type != SHOAL_TYPE_VERSION || hdr.flags || hdr.reserved)
+	if (hdr.type != SHOAL_TYPE_VERSION || hdr.flags || hdr.reserved ||
+	    !hdr.sender_id)
 		goto drop;
 
 	reason = SHOAL_STAT_DROP_UNKNOWN_SENDER;
