@@ -19,7 +19,9 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 # fetched and cached by the VM harness.
 KERNELRELEASE_HOST := $(shell uname -r)
 KDIR ?= $(or $(wildcard /lib/modules/$(KERNELRELEASE_HOST)/build),$(shell $(CURDIR)/selftests/vm/fetch-kernel --headers))
-KVER ?= $(shell cat $(KDIR)/include/config/kernel.release)
+# The release modules are installed for (uname -r on that kernel); Debian's
+# include/config/kernel.release holds the upstream version instead.
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
 
 all: module tool
 
