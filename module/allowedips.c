@@ -152,12 +152,8 @@ int shoal_aip_insert(struct shoal_aip_table *t, struct shoal_peer *peer,
 	return 0;
 }
 
-/**
- * shoal_aip_remove - remove one prefix
- * @t: the table
- * @a: the entry; freed after a grace period
- */
-void shoal_aip_remove(struct shoal_aip_table *t, struct shoal_aip *a)
+/* Removes one prefix; the entry is freed after a grace period. */
+static void shoal_aip_remove(struct shoal_aip_table *t, struct shoal_aip *a)
 {
 	ASSERT_RTNL();
 	hlist_del_rcu(&a->hnode);

@@ -53,7 +53,6 @@ void shoal_aip_destroy(struct shoal_aip_table *t);
 int shoal_aip_insert(struct shoal_aip_table *t, struct shoal_peer *peer,
 		     u8 family, const struct in6_addr *addr, u8 cidr,
 		     bool mark);
-void shoal_aip_remove(struct shoal_aip_table *t, struct shoal_aip *a);
 void shoal_aip_remove_peer(struct shoal_aip_table *t, struct shoal_peer *peer,
 			   bool unmarked_only);
 struct shoal_peer *shoal_aip_lookup(struct shoal_aip_table *t, u8 family,

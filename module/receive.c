@@ -192,10 +192,10 @@ static void shoal_receive_deliver(struct shoal_dev *sd,
 		kfree_skb(skb);
 		return;
 	}
-	shoal_stats_inc(peer->stats, SHOAL_STAT_RX_PACKETS);
-	shoal_stats_add(peer->stats, SHOAL_STAT_RX_BYTES, len);
-	shoal_stats_inc(sd->stats, SHOAL_STAT_RX_PACKETS);
-	shoal_stats_add(sd->stats, SHOAL_STAT_RX_BYTES, len);
+	shoal_stats_add2(peer->stats, SHOAL_STAT_RX_PACKETS, 1,
+			 SHOAL_STAT_RX_BYTES, len);
+	shoal_stats_add2(sd->stats, SHOAL_STAT_RX_PACKETS, 1,
+			 SHOAL_STAT_RX_BYTES, len);
 	dev_sw_netstats_rx_add(dev, len);
 	gro_cells_receive(&sd->gro_cells, skb);
 }

@@ -238,15 +238,15 @@ static void shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
 		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
 	}
 	WRITE_ONCE(peer->last_tx, jiffies);
-	shoal_stats_add(peer->stats, SHOAL_STAT_TX_PACKETS, segs);
-	shoal_stats_add(peer->stats, SHOAL_STAT_TX_BYTES, bytes);
-	shoal_stats_add(sd->stats, SHOAL_STAT_TX_PACKETS, segs);
-	shoal_stats_add(sd->stats, SHOAL_STAT_TX_BYTES, bytes);
+	shoal_stats_add2(peer->stats, SHOAL_STAT_TX_PACKETS, segs,
+			 SHOAL_STAT_TX_BYTES, bytes);
+	shoal_stats_add2(sd->stats, SHOAL_STAT_TX_PACKETS, segs,
+			 SHOAL_STAT_TX_BYTES, bytes);
 	if (segs > 1) {
-		shoal_stats_inc(peer->stats, SHOAL_STAT_TX_GSO_BATCHES);
-		shoal_stats_add(peer->stats, SHOAL_STAT_TX_GSO_SEGMENTS, segs);
-		shoal_stats_inc(sd->stats, SHOAL_STAT_TX_GSO_BATCHES);
-		shoal_stats_add(sd->stats, SHOAL_STAT_TX_GSO_SEGMENTS, segs);
+		shoal_stats_add2(peer->stats, SHOAL_STAT_TX_GSO_BATCHES, 1,
+				 SHOAL_STAT_TX_GSO_SEGMENTS, segs);
+		shoal_stats_add2(sd->stats, SHOAL_STAT_TX_GSO_BATCHES, 1,
+				 SHOAL_STAT_TX_GSO_SEGMENTS, segs);
 	}
 }
 

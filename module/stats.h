@@ -64,6 +64,29 @@ static inline void shoal_stats_add(struct shoal_stats __percpu *stats,
 	u64_stats_update_end(&s->syncp);
 }
 
+/**
+ * shoal_stats_add2 - add to two counters of this CPU in one update
+ * @stats: per-CPU counters
+ * @a: the first counter
+ * @va: how much
+ * @b: the second counter
+ * @vb: how much
+ *
+ * The packet path counts packets and bytes together; one update section
+ * and one per-CPU lookup serve both.
+ */
+static inline void shoal_stats_add2(struct shoal_stats __percpu *stats,
+				    enum shoal_stat a, u64 va,
+				    enum shoal_stat b, u64 vb)
+{
+	struct shoal_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->c[a], va);
+	u64_stats_add(&s->c[b], vb);
+	u64_stats_update_end(&s->syncp);
+}
+
 static inline void shoal_stats_inc(struct shoal_stats __percpu *stats,
 				   enum shoal_stat stat)
 {
