@@ -13,6 +13,7 @@
 #include <uapi/linux/shoal.h>
 
 #include "device.h"
+#include "group.h"
 #include "keys.h"
 #include "peer.h"
 #include "proto.h"
@@ -45,16 +46,22 @@ static int shoal_ndo_init(struct net_device *dev)
 				 sizeof(*sd->peer_hash), GFP_KERNEL_ACCOUNT);
 	if (!sd->peer_hash)
 		goto err_stats;
-	err = shoal_aip_init(&sd->aips);
+	err = shoal_lpm_init(&sd->aips, SHOAL_AIP_HASH_BITS);
 	if (err)
 		goto err_hash;
-	err = gro_cells_init(&sd->gro_cells, dev);
+	err = shoal_lpm_init(&sd->group_lpm, SHOAL_GROUP_HASH_BITS);
 	if (err)
 		goto err_aips;
+	xa_init(&sd->groups);
+	err = gro_cells_init(&sd->gro_cells, dev);
+	if (err)
+		goto err_groups;
 	return 0;
 
+err_groups:
+	shoal_lpm_destroy(&sd->group_lpm);
 err_aips:
-	shoal_aip_destroy(&sd->aips);
+	shoal_lpm_destroy(&sd->aips);
 err_hash:
 	kvfree(sd->peer_hash);
 err_stats:
@@ -69,6 +76,8 @@ static void shoal_ndo_uninit(struct net_device *dev)
 	struct shoal_dev *sd = netdev_priv(dev);
 	int i;
 
+	/* Groups first: the peers then leave no member arrays behind. */
+	shoal_group_del_all(sd);
 	shoal_peer_del_all(sd);
 	RCU_INIT_POINTER(sd->tx_active, NULL);
 	for (i = 0; i < SHOAL_KEY_SLOTS; i++) {
@@ -77,7 +86,9 @@ static void shoal_ndo_uninit(struct net_device *dev)
 	}
 	gro_cells_destroy(&sd->gro_cells);
 	/* Entries are freed by RCU callbacks; the table is empty now. */
-	shoal_aip_destroy(&sd->aips);
+	shoal_lpm_destroy(&sd->aips);
+	shoal_lpm_destroy(&sd->group_lpm);
+	xa_destroy(&sd->groups);
 	kvfree(sd->peer_hash);
 }
 
@@ -128,7 +139,7 @@ static void shoal_setup(struct net_device *dev)
 {
 	dev->netdev_ops = &shoal_netdev_ops;
 	dev->type = ARPHRD_NONE;
-	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	dev->features |= NETIF_F_LLTX | SHOAL_FEATURES;
 	dev->hw_features |= SHOAL_FEATURES;

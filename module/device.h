@@ -8,16 +8,21 @@
 
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/xarray.h>
 #include <net/gro_cells.h>
 #include <net/sock.h>
 #include <uapi/linux/shoal.h>
 
 #include "allowedips.h"
+#include "lpm.h"
 #include "stats.h"
 
+struct shoal_group;
 struct shoal_txkey;
 
 #define SHOAL_PEER_HASH_BITS	11
+#define SHOAL_AIP_HASH_BITS	12
+#define SHOAL_GROUP_HASH_BITS	8
 
 /**
  * struct shoal_dev - private state of a shoal net_device
@@ -32,10 +37,15 @@ struct shoal_txkey;
  * @gro_cells: hands decrypted packets to GRO on the receiving CPU
  * @stats: the device's counters
  * @peer_hash: peers by sender id (RCU, written under RTNL)
- * @peers: peers in creation order, for dumps (RTNL)
+ * @peers: peers in creation order, for dumps and all-peers groups (RCU,
+ *	written under RTNL)
  * @npeers: number of peers (RTNL)
  * @peer_gen: changes with every peer change, for consistent dumps (RTNL)
  * @aips: allowed prefixes of all peers
+ * @groups: groups by id (RTNL)
+ * @group_lpm: prefixes of the groups
+ * @bcast_group: the broadcast group, or NULL (RCU, written under RTNL)
+ * @group_gen: changes with every group change, for consistent dumps (RTNL)
  * @txkeys: transmit key slots (RCU, written under RTNL)
  * @tx_active: the slot's key the device sends with, or NULL (as @txkeys)
  * @replay_window: replay window of new receive epochs, in packets
@@ -56,7 +66,11 @@ struct shoal_dev {
 	struct list_head peers;
 	u32 npeers;
 	u32 peer_gen;
-	struct shoal_aip_table aips;
+	struct shoal_lpm aips;
+	struct xarray groups;
+	struct shoal_lpm group_lpm;
+	struct shoal_group __rcu *bcast_group;
+	u32 group_gen;
 	struct shoal_txkey __rcu *txkeys[SHOAL_KEY_SLOTS];
 	struct shoal_txkey __rcu *tx_active;
 	u32 replay_window;

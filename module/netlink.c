@@ -5,7 +5,7 @@
  * The "shoal" generic netlink family; Documentation/netlink/shoal.yaml
  * specifies it and uapi/linux/shoal.h carries its numbers. This file has
  * the family, the device and transmit key commands and the events; peers
- * are in netlink_peer.c.
+ * are in netlink_peer.c, groups in netlink_group.c.
  */
 
 #include <linux/rtnetlink.h>
@@ -484,6 +484,33 @@ static const struct nla_policy shoal_peer_del_policy[SHOAL_A_PEER_MAX + 1] = {
 	[SHOAL_A_PEER_SENDER_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+static const struct nla_policy shoal_group_new_policy[SHOAL_A_GROUP_MAX + 1] = {
+	[SHOAL_A_GROUP_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_GROUP_IFNAME]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[SHOAL_A_GROUP_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_GROUP_PREFIX]	= NLA_POLICY_NESTED(shoal_nl_prefix_policy),
+	[SHOAL_A_GROUP_BROADCAST] = { .type = NLA_FLAG },
+	[SHOAL_A_GROUP_ALL_PEERS] = { .type = NLA_FLAG },
+	[SHOAL_A_GROUP_MEMBERS]	= { .type = NLA_NESTED },
+};
+
+/* group-del and group-get. */
+static const struct nla_policy shoal_group_get_policy[SHOAL_A_GROUP_MAX + 1] = {
+	[SHOAL_A_GROUP_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_GROUP_IFNAME]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[SHOAL_A_GROUP_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy shoal_group_member_policy[SHOAL_A_GROUP_MAX + 1] = {
+	[SHOAL_A_GROUP_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_GROUP_IFNAME]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[SHOAL_A_GROUP_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_GROUP_MEMBERS]	= { .type = NLA_NESTED },
+};
+
 static const struct genl_ops shoal_genl_ops[] = {
 	{
 		.cmd	= SHOAL_CMD_DEV_GET,
@@ -546,6 +573,41 @@ static const struct genl_ops shoal_genl_ops[] = {
 		.doit	= shoal_nl_key_del_doit,
 		.policy	= shoal_key_set_policy,
 		.maxattr = SHOAL_A_DEV_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHOAL_CMD_GROUP_NEW,
+		.doit	= shoal_nl_group_new_doit,
+		.policy	= shoal_group_new_policy,
+		.maxattr = SHOAL_A_GROUP_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHOAL_CMD_GROUP_DEL,
+		.doit	= shoal_nl_group_del_doit,
+		.policy	= shoal_group_get_policy,
+		.maxattr = SHOAL_A_GROUP_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHOAL_CMD_GROUP_GET,
+		.doit	= shoal_nl_group_get_doit,
+		.dumpit	= shoal_nl_group_get_dumpit,
+		.policy	= shoal_group_get_policy,
+		.maxattr = SHOAL_A_GROUP_MAX,
+	},
+	{
+		.cmd	= SHOAL_CMD_GROUP_MEMBER_ADD,
+		.doit	= shoal_nl_group_member_add_doit,
+		.policy	= shoal_group_member_policy,
+		.maxattr = SHOAL_A_GROUP_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= SHOAL_CMD_GROUP_MEMBER_DEL,
+		.doit	= shoal_nl_group_member_del_doit,
+		.policy	= shoal_group_member_policy,
+		.maxattr = SHOAL_A_GROUP_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };

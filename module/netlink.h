@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 
 struct shoal_dev;
+struct shoal_lpm_node;
 struct shoal_peer;
 struct shoal_txkey;
 
@@ -28,10 +29,24 @@ void shoal_nl_notify_exhausted(struct shoal_dev *sd,
 			       const struct shoal_txkey *k,
 			       const struct shoal_peer *peer);
 
+int shoal_nl_parse_prefix(struct nlattr *entry, struct shoal_lpm_node *p,
+			  struct netlink_ext_ack *extack);
+int shoal_nl_put_prefix(struct sk_buff *msg, int attr,
+			const struct shoal_lpm_node *p);
+
 int shoal_nl_peer_new_doit(struct sk_buff *skb, struct genl_info *info);
 int shoal_nl_peer_set_doit(struct sk_buff *skb, struct genl_info *info);
 int shoal_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info);
 int shoal_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info);
 int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
+int shoal_nl_group_new_doit(struct sk_buff *skb, struct genl_info *info);
+int shoal_nl_group_del_doit(struct sk_buff *skb, struct genl_info *info);
+int shoal_nl_group_get_doit(struct sk_buff *skb, struct genl_info *info);
+int shoal_nl_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int shoal_nl_group_member_add_doit(struct sk_buff *skb,
+				   struct genl_info *info);
+int shoal_nl_group_member_del_doit(struct sk_buff *skb,
+				   struct genl_info *info);
 
 #endif /* _SHOAL_NETLINK_H */

@@ -26,12 +26,6 @@ const struct nla_policy shoal_nl_prefix_policy[SHOAL_A_PREFIX_MAX + 1] = {
 	[SHOAL_A_PREFIX_CIDR]	= NLA_POLICY_MAX(NLA_U8, 128),
 };
 
-struct shoal_nl_prefix {
-	struct in6_addr addr;
-	u8 family;
-	u8 cidr;
-};
-
 struct shoal_nl_rxop {
 	u8 id;
 	struct shoal_rxkey *key;	/* NULL: remove the key with @id */
@@ -44,7 +38,7 @@ struct shoal_nl_peer_conf {
 	union shoal_endpoint endpoint;
 	bool has_aips;
 	u32 naips;
-	struct shoal_nl_prefix *aips;
+	struct shoal_lpm_node *aips;
 	u32 nrx;
 	struct shoal_nl_rxop rx[SHOAL_PEER_RX_KEYS * 2];
 	bool has_tx;
@@ -104,9 +98,16 @@ static int shoal_nl_parse_endpoint(struct nlattr **attrs,
 	return 0;
 }
 
-static int shoal_nl_parse_prefix(struct nlattr *entry,
-				 struct shoal_nl_prefix *p,
-				 struct netlink_ext_ack *extack)
+/**
+ * shoal_nl_parse_prefix - parse a prefix nest
+ * @entry: the nest
+ * @p: its family, cidr and address are filled in
+ * @extack: where to explain a failure
+ *
+ * Return: 0, or a negative errno with @extack set.
+ */
+int shoal_nl_parse_prefix(struct nlattr *entry, struct shoal_lpm_node *p,
+			  struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[SHOAL_A_PREFIX_MAX + 1];
 	unsigned int alen;
@@ -137,7 +138,7 @@ static int shoal_nl_parse_prefix(struct nlattr *entry,
 	}
 	memset(&p->addr, 0, sizeof(p->addr));
 	memcpy(&p->addr, nla_data(tb[SHOAL_A_PREFIX_ADDR]), alen);
-	if (!shoal_aip_prefix_valid(p->family, &p->addr, p->cidr)) {
+	if (!shoal_lpm_prefix_valid(p->family, &p->addr, p->cidr)) {
 		NL_SET_ERR_MSG_ATTR(extack, entry,
 				    "Invalid prefix: too long, or bits set past its length");
 		return -EINVAL;
@@ -330,7 +331,7 @@ static int shoal_nl_peer_check(struct shoal_peer *peer,
 static int shoal_nl_peer_set_aips(struct shoal_peer *peer,
 				  struct shoal_nl_peer_conf *c)
 {
-	struct shoal_aip_table *t = &peer->sd->aips;
+	struct shoal_lpm *t = &peer->sd->aips;
 	struct shoal_aip *a;
 	int err = 0;
 	u32 i;
@@ -502,9 +503,32 @@ static int shoal_nl_put_endpoint(struct sk_buff *msg, struct shoal_peer *peer)
 	return 0;
 }
 
+/**
+ * shoal_nl_put_prefix - put a prefix nest
+ * @msg: netlink message
+ * @attr: type of the nest
+ * @p: the prefix
+ *
+ * Return: 0 or -EMSGSIZE.
+ */
+int shoal_nl_put_prefix(struct sk_buff *msg, int attr,
+			const struct shoal_lpm_node *p)
+{
+	struct nlattr *nest = nla_nest_start(msg, attr);
+
+	if (!nest ||
+	    nla_put_u16(msg, SHOAL_A_PREFIX_FAMILY, p->family) ||
+	    nla_put(msg, SHOAL_A_PREFIX_ADDR, p->family == AF_INET ? 4 : 16,
+		    &p->addr) ||
+	    nla_put_u8(msg, SHOAL_A_PREFIX_CIDR, p->cidr))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int shoal_nl_put_aips(struct sk_buff *msg, struct shoal_peer *peer)
 {
-	struct nlattr *nest, *entry;
+	struct nlattr *nest;
 	struct shoal_aip *a;
 	int i = 0;
 
@@ -512,16 +536,10 @@ static int shoal_nl_put_aips(struct sk_buff *msg, struct shoal_peer *peer)
 	if (!nest)
 		return -EMSGSIZE;
 	list_for_each_entry(a, &peer->aips, pnode) {
-		entry = nla_nest_start(msg, ++i);
-		if (!entry ||
-		    nla_put_u16(msg, SHOAL_A_PREFIX_FAMILY, a->family) ||
-		    nla_put(msg, SHOAL_A_PREFIX_ADDR,
-			    a->family == AF_INET ? 4 : 16, &a->addr) ||
-		    nla_put_u8(msg, SHOAL_A_PREFIX_CIDR, a->cidr)) {
+		if (shoal_nl_put_prefix(msg, ++i, &a->node)) {
 			nla_nest_cancel(msg, nest);
 			return -EMSGSIZE;
 		}
-		nla_nest_end(msg, entry);
 	}
 	nla_nest_end(msg, nest);
 	return 0;

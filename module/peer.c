@@ -12,6 +12,7 @@
 
 #include "allowedips.h"
 #include "device.h"
+#include "group.h"
 #include "peer.h"
 #include "send.h"
 
@@ -62,7 +63,7 @@ struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id)
 	timer_setup(&peer->keepalive_timer, shoal_peer_keepalive_fire, 0);
 	peer->last_tx = jiffies;
 
-	list_add_tail(&peer->node, &sd->peers);
+	list_add_tail_rcu(&peer->node, &sd->peers);
 	hlist_add_head_rcu(&peer->hnode, shoal_peer_bucket(sd, sender_id));
 	sd->npeers++;
 	sd->peer_gen++;
@@ -100,8 +101,9 @@ void shoal_peer_del(struct shoal_peer *peer)
 
 	ASSERT_RTNL();
 	shoal_aip_remove_peer(&sd->aips, peer, false);
+	shoal_group_peer_gone(peer);
 	hlist_del_rcu(&peer->hnode);
-	list_del(&peer->node);
+	list_del_rcu(&peer->node);
 	sd->npeers--;
 	sd->peer_gen++;
 	WRITE_ONCE(peer->keepalive, 0);

@@ -233,7 +233,14 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	    !hdr.sender_id)
 		goto drop;
 
+	/*
+	 * Our own datagrams coming back (a group listing this host, a
+	 * reflecting underlay) are never taken in, even if a configuration
+	 * shared by every host lists this one as a peer.
+	 */
 	reason = SHOAL_STAT_DROP_UNKNOWN_SENDER;
+	if (be32_to_cpu(hdr.sender_id) == READ_ONCE(sd->sender_id))
+		goto drop;
 	peer = shoal_peer_lookup(sd, be32_to_cpu(hdr.sender_id));
 	if (!peer)
 		goto drop;

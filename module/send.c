@@ -5,8 +5,10 @@
  * Transmit: route the inner packet to a peer by its allowed prefixes,
  * encrypt it in place under the sender's key (or the peer's pairwise
  * key), push the shoal header and send it over the UDP socket with the
- * peer's cached route. All of it runs in the caller's context
- * (ndo_start_xmit, a timer): no queue, no worker.
+ * peer's cached route. A packet to a group is encrypted once into page
+ * frags, and every member gets a copy with only its own outer headers.
+ * All of it runs in the caller's context (ndo_start_xmit, a timer): no
+ * queue, no worker.
  */
 
 #include <crypto/chacha20poly1305.h>
@@ -20,27 +22,31 @@
 #include <net/udp_tunnel.h>
 
 #include "device.h"
+#include "group.h"
 #include "keys.h"
 #include "netlink.h"
 #include "peer.h"
 #include "send.h"
 
-/* The peer the inner destination routes to, or NULL. */
-static struct shoal_peer *shoal_send_route(struct shoal_dev *sd,
-					   struct sk_buff *skb)
+/*
+ * The inner destination address (and its family), or NULL when the packet
+ * is neither a well-formed IPv4 nor IPv6 packet.
+ */
+static const void *shoal_send_daddr(struct sk_buff *skb, u8 *family)
 {
 	if (skb->protocol == htons(ETH_P_IP)) {
 		if (!pskb_network_may_pull(skb, sizeof(struct iphdr)) ||
 		    ip_hdr(skb)->version != 4)
 			return NULL;
-		return shoal_aip_lookup(&sd->aips, AF_INET, &ip_hdr(skb)->daddr);
+		*family = AF_INET;
+		return &ip_hdr(skb)->daddr;
 	}
 	if (skb->protocol == htons(ETH_P_IPV6)) {
 		if (!pskb_network_may_pull(skb, sizeof(struct ipv6hdr)) ||
 		    ipv6_hdr(skb)->version != 6)
 			return NULL;
-		return shoal_aip_lookup(&sd->aips, AF_INET6,
-					&ipv6_hdr(skb)->daddr);
+		*family = AF_INET6;
+		return &ipv6_hdr(skb)->daddr;
 	}
 	return NULL;
 }
@@ -77,6 +83,22 @@ static void shoal_send_drop(struct shoal_peer *peer, struct sk_buff *skb,
 	kfree_skb(skb);
 }
 
+/*
+ * Counts @n packets that were not sent, on the device and on the peer and
+ * the group they were for, if any.
+ */
+static void shoal_send_count_drops(struct shoal_dev *sd,
+				   struct shoal_peer *peer,
+				   struct shoal_group *g,
+				   enum shoal_stat reason, unsigned int n)
+{
+	for (; n; n--) {
+		shoal_dev_drop(sd, peer ? peer->stats : NULL, reason, false);
+		if (g)
+			shoal_stats_inc(g->stats, reason);
+	}
+}
+
 /* The key the device uses towards @peer, or NULL. Under RCU-bh. */
 static struct shoal_txkey *shoal_send_key(struct shoal_dev *sd,
 					  struct shoal_peer *peer)
@@ -89,8 +111,9 @@ static struct shoal_txkey *shoal_send_key(struct shoal_dev *sd,
 /*
  * The next counter of @key, or false once the key is worn out. The first
  * sender to hit the limit tells userspace; nobody uses the key again.
+ * @peer is the peer a pairwise @key belongs to, else NULL.
  */
-static bool shoal_send_counter(struct shoal_peer *peer,
+static bool shoal_send_counter(struct shoal_dev *sd, struct shoal_peer *peer,
 			       struct shoal_txkey *key, u64 *counter)
 {
 	if (unlikely(test_bit(SHOAL_TXKEY_EXHAUSTED, &key->flags)))
@@ -99,8 +122,8 @@ static bool shoal_send_counter(struct shoal_peer *peer,
 	if (likely(*counter < key->limit))
 		return true;
 	if (!test_and_set_bit(SHOAL_TXKEY_EXHAUSTED, &key->flags))
-		shoal_nl_notify_exhausted(peer->sd, key,
-					  rcu_access_pointer(peer->txkey) == key ?
+		shoal_nl_notify_exhausted(sd, key,
+					  peer && rcu_access_pointer(peer->txkey) == key ?
 					  peer : NULL);
 	return false;
 }
@@ -176,17 +199,18 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 
 /*
  * Takes the next counter and the current epoch of @key and fills in the
- * header they go in. False once the key is worn out.
+ * header they go in. False once the key is worn out. @peer as for
+ * shoal_send_counter().
  */
-static bool shoal_send_hdr(struct shoal_peer *peer, struct shoal_txkey *key,
-			   struct shoal_hdr *hdr,
+static bool shoal_send_hdr(struct shoal_dev *sd, struct shoal_peer *peer,
+			   struct shoal_txkey *key, struct shoal_hdr *hdr,
 			   const struct shoal_epoch **epoch)
 {
 	u64 counter;
 
-	if (!shoal_send_counter(peer, key, &counter))
+	if (!shoal_send_counter(sd, peer, key, &counter))
 		return false;
-	*epoch = shoal_txkey_epoch(key, READ_ONCE(peer->sd->sender_id));
+	*epoch = shoal_txkey_epoch(key, READ_ONCE(sd->sender_id));
 	hdr->type = SHOAL_TYPE_VERSION;
 	hdr->flags = 0;
 	hdr->key_id = key->id;
@@ -210,8 +234,9 @@ static u8 shoal_send_tos(struct sk_buff *skb)
  * Sends a sealed skb (skb->data at the shoal header of its first datagram)
  * to @peer's endpoint through its cached route, and counts what it
  * carries: @segs datagrams holding @bytes inner bytes. Consumes the skb.
+ * Returns whether it left.
  */
-static void shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
+static bool shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
 			   u8 tos, unsigned int bytes, unsigned int segs)
 {
 	struct shoal_dev *sd = peer->sd;
@@ -235,7 +260,10 @@ static void shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
 	if (err) {
 		net_dbg_ratelimited("%s: cannot send to peer %u: %d\n",
 				    sd->dev->name, peer->sender_id, err);
-		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
+		kfree_skb(skb);
+		shoal_send_count_drops(sd, peer, NULL,
+				       SHOAL_STAT_DROP_TX_ERROR, segs);
+		return false;
 	}
 	WRITE_ONCE(peer->last_tx, jiffies);
 	shoal_stats_add2(peer->stats, SHOAL_STAT_TX_PACKETS, segs,
@@ -248,12 +276,18 @@ static void shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
 		shoal_stats_add2(sd->stats, SHOAL_STAT_TX_GSO_BATCHES, 1,
 				 SHOAL_STAT_TX_GSO_SEGMENTS, segs);
 	}
+	return true;
 }
 
-static void shoal_send_encrypted(struct shoal_peer *peer, unsigned int n)
+/* Counts @n AEAD operations on the device, and on a peer and a group. */
+static void shoal_send_encrypted(struct shoal_dev *sd, struct shoal_peer *peer,
+				 struct shoal_group *g, unsigned int n)
 {
-	shoal_stats_add(peer->stats, SHOAL_STAT_TX_ENCRYPTIONS, n);
-	shoal_stats_add(peer->sd->stats, SHOAL_STAT_TX_ENCRYPTIONS, n);
+	shoal_stats_add(sd->stats, SHOAL_STAT_TX_ENCRYPTIONS, n);
+	if (peer)
+		shoal_stats_add(peer->stats, SHOAL_STAT_TX_ENCRYPTIONS, n);
+	if (g)
+		shoal_stats_add(g->stats, SHOAL_STAT_TX_ENCRYPTIONS, n);
 }
 
 /*
@@ -271,13 +305,13 @@ static void shoal_send_one(struct shoal_peer *peer, struct shoal_txkey *key,
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
 	tos = shoal_send_tos(skb);
-	if (!shoal_send_hdr(peer, key, &hdr, &epoch))
+	if (!shoal_send_hdr(peer->sd, peer, key, &hdr, &epoch))
 		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_NO_KEY);
 	if (!shoal_seal(skb, &hdr, epoch->key) ||
 	    skb_cow_head(skb, peer->sd->dev->needed_headroom))
 		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
 	memcpy(skb_push(skb, SHOAL_HDR_LEN), &hdr, SHOAL_HDR_LEN);
-	shoal_send_encrypted(peer, 1);
+	shoal_send_encrypted(peer->sd, peer, NULL, 1);
 	skb->ip_summed = CHECKSUM_NONE;
 	shoal_send_out(peer, skb, tos, len, 1);
 }
@@ -314,9 +348,9 @@ static int shoal_batch_copy(struct sk_buff *out, unsigned int off,
 }
 
 /* Encrypts the region of @out at @off holding @len plaintext bytes. */
-static bool shoal_batch_seal(struct sk_buff *out, unsigned int off,
-			     unsigned int len, const struct shoal_hdr *hdr,
-			     const u8 *key)
+static bool shoal_batch_seal_one(struct sk_buff *out, unsigned int off,
+				 unsigned int len, const struct shoal_hdr *hdr,
+				 const u8 *key)
 {
 	struct scatterlist sg[MAX_SKB_FRAGS + 8];
 
@@ -330,70 +364,74 @@ static bool shoal_batch_seal(struct sk_buff *out, unsigned int off,
 }
 
 /*
- * The segments of one GSO super-packet, all @mss long but the last, become
- * consecutive datagrams of ONE outer UDP GSO skb: the underlay segments it
- * as late as it can (on a veth, it crosses whole). Consumes @segs.
+ * Encrypts @segs, plaintext packets all @mss long but the last, under @key
+ * into consecutive datagrams of ONE new skb whose bytes all live in page
+ * frags; its head only has room for the outer headers. Several datagrams
+ * make an outer UDP GSO skb that the underlay segments as late as it can
+ * (on a veth, it crosses whole); and copies of the skb for fan-out share
+ * the ciphertext. @segs stay as they were but for their checksums, which
+ * are resolved, so another key can seal them again. @peer is the peer a
+ * pairwise @key belongs to, else NULL.
+ *
+ * Returns the skb, with *@n datagrams holding *@bytes plaintext bytes
+ * (fewer than @segs once the key wears out), or an ERR_PTR: -ENOKEY when
+ * the key is worn out, another errno when the skb cannot be built.
  */
-static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
-			     struct sk_buff *segs, unsigned int mss)
+static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
+					struct shoal_peer *peer,
+					struct shoal_txkey *key,
+					struct sk_buff *segs, unsigned int mss,
+					unsigned int *n, unsigned int *bytes)
 {
-	unsigned int headroom = peer->sd->dev->needed_headroom;
-	unsigned int total = 0, off = 0, bytes = 0, done = 0, n;
+	unsigned int headroom = sd->dev->needed_headroom;
+	unsigned int total = 0, off = 0;
 	const struct shoal_epoch *epoch;
 	struct sk_buff *out, *seg, *next;
 	struct shoal_hdr hdr;
 	int err;
-	u8 tos;
 
+	*n = 0;
+	*bytes = 0;
 	skb_list_walk_safe(segs, seg, next)
 		total += SHOAL_HDR_LEN + seg->len + SHOAL_TAG_LEN;
 	out = alloc_skb_with_frags(headroom, total, PAGE_ALLOC_COSTLY_ORDER,
 				   &err, GFP_ATOMIC);
 	if (!out)
-		goto drop;
+		return ERR_PTR(err);
 	skb_reserve(out, headroom);
 	/* The frags are allocated, but not yet counted as data. */
 	out->data_len = total;
 	out->len = total;
-	tos = shoal_send_tos(segs);
 
 	skb_list_walk_safe(segs, seg, next) {
 		unsigned int len = seg->len;
 
 		if (seg->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(seg))
-			goto drop;
-		if (!shoal_send_hdr(peer, key, &hdr, &epoch))
+			goto err;
+		if (!shoal_send_hdr(sd, peer, key, &hdr, &epoch))
 			break;
 		if (skb_store_bits(out, off, &hdr, SHOAL_HDR_LEN) ||
 		    shoal_batch_copy(out, off + SHOAL_HDR_LEN, seg) ||
-		    !shoal_batch_seal(out, off + SHOAL_HDR_LEN, len, &hdr,
-				      epoch->key))
-			goto drop;
+		    !shoal_batch_seal_one(out, off + SHOAL_HDR_LEN, len, &hdr,
+					  epoch->key))
+			goto err;
 		off += SHOAL_HDR_LEN + len + SHOAL_TAG_LEN;
-		bytes += len;
-		done++;
+		*bytes += len;
+		(*n)++;
 	}
-	shoal_send_encrypted(peer, done);
-	/* Segments past a key's limit are dropped, as they would be alone. */
-	n = done;
-	skb_list_walk_safe(segs, seg, next) {
-		if (done) {
-			done--;
-			consume_skb(seg);
-		} else {
-			shoal_send_drop(peer, seg, SHOAL_STAT_DROP_NO_KEY);
-		}
-	}
-	if (!n) {
+	if (!*n) {
 		kfree_skb(out);
-		return;
+		return ERR_PTR(-ENOKEY);
 	}
 	pskb_trim(out, off);
-	if (n > 1) {
-		skb_shinfo(out)->gso_size = SHOAL_HDR_LEN + mss + SHOAL_TAG_LEN;
-		skb_shinfo(out)->gso_type = SKB_GSO_UDP_L4;
-		skb_shinfo(out)->gso_segs = n;
+	if (*n == 1) {
+		/* One datagram: UDP sets up its own checksum. */
+		out->ip_summed = CHECKSUM_NONE;
+		return out;
 	}
+	skb_shinfo(out)->gso_size = SHOAL_HDR_LEN + mss + SHOAL_TAG_LEN;
+	skb_shinfo(out)->gso_type = SKB_GSO_UDP_L4;
+	skb_shinfo(out)->gso_segs = *n;
 	/*
 	 * The UDP header goes right before the data: its checksum is left to
 	 * the segmentation (or the NIC), as for a socket's UDP GSO send.
@@ -401,15 +439,56 @@ static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 	out->ip_summed = CHECKSUM_PARTIAL;
 	out->csum_start = skb_headroom(out) - sizeof(struct udphdr);
 	out->csum_offset = offsetof(struct udphdr, check);
-	shoal_send_out(peer, out, tos, bytes, n);
-	return;
+	return out;
 
-drop:
-	net_dbg_ratelimited("%s: cannot batch %u bytes for peer %u\n",
-			    peer->sd->dev->name, total, peer->sender_id);
+err:
+	net_dbg_ratelimited("%s: cannot batch %u bytes\n", sd->dev->name,
+			    total);
 	kfree_skb(out);
+	*n = 0;
+	return ERR_PTR(-EIO);
+}
+
+static void shoal_send_consume(struct sk_buff *segs)
+{
+	struct sk_buff *seg, *next;
+
 	skb_list_walk_safe(segs, seg, next)
-		shoal_send_drop(peer, seg, SHOAL_STAT_DROP_TX_ERROR);
+		consume_skb(seg);
+}
+
+/* Why packets a failed shoal_batch_seal() was given are dropped. */
+static enum shoal_stat shoal_batch_reason(const struct sk_buff *out)
+{
+	return PTR_ERR(out) == -ENOKEY ? SHOAL_STAT_DROP_NO_KEY :
+					 SHOAL_STAT_DROP_TX_ERROR;
+}
+
+/*
+ * The @nsegs segments of one GSO super-packet leave for @peer as one outer
+ * GSO skb. Consumes @segs.
+ */
+static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
+			     struct sk_buff *segs, unsigned int mss,
+			     unsigned int nsegs)
+{
+	struct shoal_dev *sd = peer->sd;
+	u8 tos = shoal_send_tos(segs);
+	unsigned int n, bytes;
+	struct sk_buff *out;
+
+	out = shoal_batch_seal(sd, peer, key, segs, mss, &n, &bytes);
+	shoal_send_consume(segs);
+	if (IS_ERR(out)) {
+		shoal_send_count_drops(sd, peer, NULL, shoal_batch_reason(out),
+				       nsegs);
+		return;
+	}
+	/* Segments past a key's limit are dropped, as they would be alone. */
+	shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
+			       nsegs - n);
+	shoal_send_encrypted(sd, peer, NULL, n);
+	shoal_send_out(peer, out, tos, bytes, n);
 }
 
 /* Whether segments can share one outer GSO skb: all as long but the last. */
@@ -428,9 +507,207 @@ static unsigned int shoal_batch_count(struct sk_buff *segs, unsigned int *mss)
 }
 
 /**
+ * struct shoal_fanout - one packet (or GSO super-packet) on its way to a group
+ * @sd: the device
+ * @g: the group
+ * @segs: the plaintext, one packet or the segments of a super-packet
+ * @mss: length of every segment but the last
+ * @nsegs: number of segments
+ * @tos: outer TOS
+ * @self: the device's sender id; a member with it is skipped
+ * @out: the datagrams sealed under the device key, built for the first
+ *	member without a pairwise key; copies of it go to every such member
+ * @err: why @out could not be built, or 0
+ * @n: datagrams in @out
+ * @bytes: plaintext bytes in them
+ */
+struct shoal_fanout {
+	struct shoal_dev *sd;
+	struct shoal_group *g;
+	struct sk_buff *segs;
+	unsigned int mss;
+	unsigned int nsegs;
+	u8 tos;
+	u32 self;
+	struct sk_buff *out;
+	int err;
+	unsigned int n;
+	unsigned int bytes;
+};
+
+static void shoal_fanout_sent(struct shoal_fanout *f, struct shoal_peer *peer,
+			      unsigned int n)
+{
+	shoal_stats_add(peer->stats, SHOAL_STAT_TX_FANOUT_COPIES, n);
+	shoal_stats_add(f->g->stats, SHOAL_STAT_TX_FANOUT_COPIES, n);
+	shoal_stats_add(f->sd->stats, SHOAL_STAT_TX_FANOUT_COPIES, n);
+}
+
+/* A member with a pairwise key: its own encryption, for it alone. */
+static void shoal_fanout_pairwise(struct shoal_fanout *f,
+				  struct shoal_peer *peer,
+				  struct shoal_txkey *key)
+{
+	unsigned int n, bytes;
+	struct sk_buff *out;
+
+	out = shoal_batch_seal(f->sd, peer, key, f->segs, f->mss, &n, &bytes);
+	if (IS_ERR(out)) {
+		shoal_send_count_drops(f->sd, peer, f->g,
+				       shoal_batch_reason(out), f->nsegs);
+		return;
+	}
+	shoal_send_count_drops(f->sd, peer, f->g, SHOAL_STAT_DROP_NO_KEY,
+			       f->nsegs - n);
+	shoal_send_encrypted(f->sd, peer, f->g, n);
+	if (shoal_send_out(peer, out, f->tos, bytes, n))
+		shoal_fanout_sent(f, peer, n);
+	else
+		shoal_stats_add(f->g->stats, SHOAL_STAT_DROP_TX_ERROR, n);
+}
+
+/*
+ * Any other member: a copy of the datagrams sealed once under the device
+ * key. The copy's head is its own, for the outer headers; the ciphertext
+ * in the page frags is shared.
+ */
+static void shoal_fanout_shared(struct shoal_fanout *f,
+				struct shoal_peer *peer)
+{
+	struct shoal_txkey *key;
+	struct sk_buff *copy;
+
+	if (!f->out && !f->err) {
+		key = rcu_dereference_bh(f->sd->tx_active);
+		f->out = key ? shoal_batch_seal(f->sd, NULL, key, f->segs,
+						f->mss, &f->n, &f->bytes) :
+			       ERR_PTR(-ENOKEY);
+		if (IS_ERR(f->out)) {
+			/* Counted once for the group, not per member. */
+			shoal_send_count_drops(f->sd, NULL, f->g,
+					       shoal_batch_reason(f->out),
+					       f->nsegs);
+			f->err = PTR_ERR(f->out);
+			f->out = NULL;
+			return;
+		}
+		shoal_send_count_drops(f->sd, NULL, f->g,
+				       SHOAL_STAT_DROP_NO_KEY,
+				       f->nsegs - f->n);
+		shoal_send_encrypted(f->sd, NULL, f->g, f->n);
+	}
+	if (!f->out)
+		return;
+	copy = pskb_copy(f->out, GFP_ATOMIC);
+	if (!copy) {
+		shoal_send_count_drops(f->sd, peer, f->g,
+				       SHOAL_STAT_DROP_TX_ERROR, f->n);
+		return;
+	}
+	if (shoal_send_out(peer, copy, f->tos, f->bytes, f->n))
+		shoal_fanout_sent(f, peer, f->n);
+	else
+		shoal_stats_add(f->g->stats, SHOAL_STAT_DROP_TX_ERROR, f->n);
+}
+
+static void shoal_fanout_member(struct shoal_fanout *f,
+				struct shoal_peer *peer)
+{
+	struct shoal_txkey *key;
+
+	/* A host listed in its own group does not send to itself. */
+	if (peer->sender_id == f->self)
+		return;
+	key = rcu_dereference_bh(peer->txkey);
+	if (key)
+		shoal_fanout_pairwise(f, peer, key);
+	else
+		shoal_fanout_shared(f, peer);
+}
+
+/*
+ * Sends @segs to every member of @f->g, encrypting them once (plus once
+ * per member with a pairwise key). A member that fails is counted on
+ * itself and does not hold up the others. Consumes @segs.
+ */
+static void shoal_fanout_segs(struct shoal_fanout *f, struct sk_buff *segs,
+			      unsigned int mss, unsigned int nsegs)
+{
+	struct shoal_group *g = f->g;
+	struct shoal_members *m;
+	struct shoal_peer *peer;
+	u32 i;
+
+	f->segs = segs;
+	f->mss = mss;
+	f->nsegs = nsegs;
+	f->tos = shoal_send_tos(segs);
+	f->out = NULL;
+	f->err = 0;
+	shoal_stats_add(g->stats, SHOAL_STAT_TX_FANOUT_PACKETS, nsegs);
+	shoal_stats_add(f->sd->stats, SHOAL_STAT_TX_FANOUT_PACKETS, nsegs);
+	if (g->all_peers) {
+		list_for_each_entry_rcu(peer, &f->sd->peers, node)
+			shoal_fanout_member(f, peer);
+	} else {
+		m = rcu_dereference_bh(g->members);
+		for (i = 0; m && i < m->n; i++) {
+			peer = rcu_dereference_bh(m->m[i].peer);
+			if (peer)
+				shoal_fanout_member(f, peer);
+		}
+	}
+	consume_skb(f->out);
+	shoal_send_consume(segs);
+}
+
+/* An inner packet whose destination matches a group. Consumes it. */
+static void shoal_fanout(struct shoal_dev *sd, struct shoal_group *g,
+			 struct sk_buff *skb)
+{
+	struct shoal_fanout f = {
+		.sd = sd,
+		.g = g,
+		.self = READ_ONCE(sd->sender_id),
+	};
+	struct sk_buff *segs, *seg, *next;
+	unsigned int n, mss;
+
+	if (unlikely(shoal_send_too_big(skb, READ_ONCE(sd->dev->mtu)))) {
+		shoal_send_count_drops(sd, NULL, g, SHOAL_STAT_DROP_TOO_BIG, 1);
+		kfree_skb(skb);
+		return;
+	}
+	if (!skb_is_gso(skb)) {
+		skb_mark_not_on_list(skb);
+		shoal_fanout_segs(&f, skb, skb->len, 1);
+		return;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		shoal_send_count_drops(sd, NULL, g, SHOAL_STAT_DROP_TX_ERROR, 1);
+		kfree_skb(skb);
+		return;
+	}
+	consume_skb(skb);
+	n = shoal_batch_count(segs, &mss);
+	if (n) {
+		shoal_fanout_segs(&f, segs, mss, n);
+		return;
+	}
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		shoal_fanout_segs(&f, seg, seg->len, 1);
+	}
+}
+
+/**
  * shoal_xmit - ndo_start_xmit of a shoal device
  * @skb: an inner IPv4 or IPv6 packet, possibly a GSO super-packet
  * @dev: the device
+ *
+ * A destination that matches a group fans out to its members; any other
+ * goes to the peer its address routes to.
  *
  * Return: NETDEV_TX_OK; the skb is always consumed.
  */
@@ -438,12 +715,23 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct shoal_dev *sd = netdev_priv(dev);
 	struct sk_buff *segs, *seg, *next;
-	struct shoal_peer *peer;
+	struct shoal_peer *peer = NULL;
 	struct shoal_txkey *key;
+	struct shoal_group *g;
 	unsigned int n, mss;
+	const void *daddr;
+	u8 family;
 
 	rcu_read_lock_bh();
-	peer = shoal_send_route(sd, skb);
+	daddr = shoal_send_daddr(skb, &family);
+	if (likely(daddr)) {
+		g = shoal_group_match(sd, family, daddr);
+		if (g) {
+			shoal_fanout(sd, g, skb);
+			goto out;
+		}
+		peer = shoal_aip_lookup(&sd->aips, family, daddr);
+	}
 	if (unlikely(!peer)) {
 		shoal_send_unreachable(skb);
 		shoal_dev_drop(sd, NULL, SHOAL_STAT_DROP_NO_ROUTE, false);
@@ -477,7 +765,7 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 	consume_skb(skb);
 	n = shoal_batch_count(segs, &mss);
 	if (n > 1) {
-		shoal_send_batch(peer, key, segs, mss);
+		shoal_send_batch(peer, key, segs, mss, n);
 		goto out;
 	}
 	skb_list_walk_safe(segs, seg, next) {

@@ -88,6 +88,9 @@ def check_entry(op, enum, attr, entry):
     """Disagreements between one policy entry and its spec attribute."""
     errors = []
     kind = NLA_TYPES[attr["type"]]
+    if attr["type"] == "indexed-array" and "nested-attributes" not in attr:
+        # An array of scalars: the entries are checked by the handler.
+        kind = "NLA_NESTED"
     if kind not in entry and not (kind.startswith("NLA_") and
                                   "EXACT_LEN" in entry and kind == "NLA_BINARY"):
         errors.append(f"{op}: {enum} is not {kind}")

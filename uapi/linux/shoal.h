@@ -98,7 +98,32 @@ enum {
 };
 
 /*
- * Counters, per device (SHOAL_A_DEV_STATS) and per peer (SHOAL_A_PEER_STATS).
+ * Groups fan one packet out to many peers. A group matches inner
+ * destinations by one prefix (SHOAL_A_GROUP_PREFIX, e.g. 239.1.0.0/16) or
+ * by being the device's broadcast group (SHOAL_A_GROUP_BROADCAST); the
+ * longest matching prefix wins, and groups win over the peers' allowed
+ * prefixes. Its members are peers, by sender id (SHOAL_A_GROUP_MEMBERS,
+ * an array of u32), or every peer of the device (SHOAL_A_GROUP_ALL_PEERS).
+ */
+enum {
+	SHOAL_A_GROUP_IFINDEX = 1,
+	SHOAL_A_GROUP_IFNAME,
+	SHOAL_A_GROUP_ID,
+	SHOAL_A_GROUP_PREFIX,
+	SHOAL_A_GROUP_BROADCAST,
+	SHOAL_A_GROUP_ALL_PEERS,
+	SHOAL_A_GROUP_MEMBERS,
+	SHOAL_A_GROUP_MEMBER_COUNT,
+	SHOAL_A_GROUP_STATS,
+	SHOAL_A_GROUP_PAD,
+
+	__SHOAL_A_GROUP_MAX,
+	SHOAL_A_GROUP_MAX = (__SHOAL_A_GROUP_MAX - 1)
+};
+
+/*
+ * Counters, per device (SHOAL_A_DEV_STATS), per peer (SHOAL_A_PEER_STATS) and
+ * per group (SHOAL_A_GROUP_STATS).
  * Every dropped datagram or packet is counted under exactly one reason.
  */
 enum {
@@ -120,6 +145,8 @@ enum {
 	SHOAL_A_STATS_DROP_NO_ROUTE,
 	SHOAL_A_STATS_DROP_TOO_BIG,
 	SHOAL_A_STATS_DROP_TX_ERROR,
+	SHOAL_A_STATS_TX_FANOUT_PACKETS,
+	SHOAL_A_STATS_TX_FANOUT_COPIES,
 	SHOAL_A_STATS_PAD,
 
 	__SHOAL_A_STATS_MAX,
@@ -137,6 +164,11 @@ enum {
 	SHOAL_CMD_KEY_ACTIVATE,
 	SHOAL_CMD_KEY_DEL,
 	SHOAL_CMD_KEY_EXHAUSTED,
+	SHOAL_CMD_GROUP_NEW,
+	SHOAL_CMD_GROUP_DEL,
+	SHOAL_CMD_GROUP_GET,
+	SHOAL_CMD_GROUP_MEMBER_ADD,
+	SHOAL_CMD_GROUP_MEMBER_DEL,
 
 	__SHOAL_CMD_MAX,
 	SHOAL_CMD_MAX = (__SHOAL_CMD_MAX - 1)

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The shoal authors.
+ */
+
+#ifndef _SHOAL_LPM_H
+#define _SHOAL_LPM_H
+
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/socket.h>
+#include <linux/types.h>
+
+/**
+ * struct shoal_lpm_node - one prefix in a table, embedded in its owner
+ * @hnode: entry in its table bucket (RCU)
+ * @addr: the prefix, host bits zero; IPv4 in the first word
+ * @family: AF_INET or AF_INET6
+ * @cidr: prefix length
+ */
+struct shoal_lpm_node {
+	struct hlist_node hnode;
+	struct in6_addr addr;
+	u8 family;
+	u8 cidr;
+};
+
+/**
+ * struct shoal_lpm - prefixes for longest-prefix match
+ * @buckets: hash of (family, cidr, prefix)
+ * @bits: log2 of the number of buckets
+ * @count4: prefixes per IPv4 length, so lookups probe only lengths in use
+ * @count6: the same for IPv6
+ * @n4: IPv4 prefixes in the table
+ * @n6: IPv6 prefixes in the table
+ */
+struct shoal_lpm {
+	struct hlist_head *buckets;
+	unsigned int bits;
+	u32 count4[33];
+	u32 count6[129];
+	u32 n4;
+	u32 n6;
+};
+
+int shoal_lpm_init(struct shoal_lpm *t, unsigned int bits);
+void shoal_lpm_destroy(struct shoal_lpm *t);
+bool shoal_lpm_prefix_valid(u8 family, const struct in6_addr *addr, u8 cidr);
+struct shoal_lpm_node *shoal_lpm_find(struct shoal_lpm *t, u8 family, u8 cidr,
+				      const struct in6_addr *prefix);
+void shoal_lpm_add(struct shoal_lpm *t, struct shoal_lpm_node *n);
+void shoal_lpm_del(struct shoal_lpm *t, struct shoal_lpm_node *n);
+struct shoal_lpm_node *shoal_lpm_lookup(struct shoal_lpm *t, u8 family,
+					const void *addr);
+
+/**
+ * shoal_lpm_empty - whether a table holds no prefix of a family
+ * @t: the table
+ * @family: AF_INET or AF_INET6
+ *
+ * Lock-free; lets the packet path skip a table nobody configured.
+ */
+static inline bool shoal_lpm_empty(const struct shoal_lpm *t, u8 family)
+{
+	return family == AF_INET ? !READ_ONCE(t->n4) : !READ_ONCE(t->n6);
+}
+
+#endif /* _SHOAL_LPM_H */
