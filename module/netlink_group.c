@@ -46,88 +46,123 @@ static struct shoal_group *shoal_nl_group_find(struct genl_info *info)
 	return g;
 }
 
-/* The entry of a members attribute that holds @id, for error reports. */
-static struct nlattr *shoal_nl_member_attr(struct nlattr *members, u32 id)
+/*
+ * A member list may be longer than one attribute can hold (8191 ids): a
+ * request then carries several members attributes, one list together.
+ * The next entry after @entry (NULL: the first), or NULL at the end.
+ */
+static struct nlattr *shoal_nl_member_next(struct genl_info *info,
+					   struct nlattr *entry)
 {
-	struct nlattr *entry;
-	int rem;
+	struct nlattr *head = genlmsg_data(info->genlhdr);
+	int len = genlmsg_len(info->genlhdr);
+	struct nlattr *list, *e;
+	bool past = !entry;
+	int rem, erem;
 
-	nla_for_each_nested(entry, members, rem)
-		if (nla_get_u32(entry) == id)
-			return entry;
-	return members;
+	nla_for_each_attr(list, head, len, rem) {
+		if (nla_type(list) != SHOAL_A_GROUP_MEMBERS)
+			continue;
+		nla_for_each_nested(e, list, erem) {
+			if (past)
+				return e;
+			past = e == entry;
+		}
+	}
+	return NULL;
+}
+
+/* The first entry of the member lists that holds @id, for error reports. */
+static struct nlattr *shoal_nl_member_attr(struct genl_info *info, u32 id)
+{
+	struct nlattr *e = NULL;
+
+	while ((e = shoal_nl_member_next(info, e)))
+		if (nla_get_u32(e) == id)
+			return e;
+	return info->attrs[SHOAL_A_GROUP_MEMBERS];
 }
 
 /*
- * The peers a members attribute names, in its order; every entry must be
- * a u32 sender id of a peer of @sd. Free the array with kvfree().
+ * The peers the member lists of a request name, in their order; every
+ * entry must be a u32 sender id of a peer of @sd. Free with kvfree().
  */
 static struct shoal_peer **shoal_nl_member_peers(struct shoal_dev *sd,
-						 struct nlattr *members,
-						 u32 *n,
-						 struct netlink_ext_ack *extack)
+						 struct genl_info *info,
+						 u32 *n)
 {
+	struct nlattr *head = genlmsg_data(info->genlhdr), *list, *e;
+	int len = genlmsg_len(info->genlhdr), rem, erem;
 	struct shoal_peer **peers;
-	struct nlattr *entry;
 	u32 count = 0;
-	int rem;
 
-	nla_for_each_nested(entry, members, rem) {
-		if (nla_len(entry) != sizeof(u32) || !nla_get_u32(entry)) {
-			NL_SET_ERR_MSG_ATTR(extack, entry,
-					    "A member is a sender id: a u32 other than 0");
-			return ERR_PTR(-EINVAL);
+	nla_for_each_attr(list, head, len, rem) {
+		if (nla_type(list) != SHOAL_A_GROUP_MEMBERS)
+			continue;
+		nla_for_each_nested(e, list, erem) {
+			if (nla_len(e) != sizeof(u32) || !nla_get_u32(e)) {
+				NL_SET_ERR_MSG_ATTR(info->extack, e,
+						    "A member is a sender id: a u32 other than 0");
+				return ERR_PTR(-EINVAL);
+			}
+			count++;
 		}
-		count++;
 	}
 	if (!count) {
-		NL_SET_ERR_MSG_ATTR(extack, members, "No member given");
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[SHOAL_A_GROUP_MEMBERS],
+				    "No member given");
 		return ERR_PTR(-EINVAL);
 	}
 	peers = kvmalloc_array(count, sizeof(*peers), GFP_KERNEL);
 	if (!peers)
 		return ERR_PTR(-ENOMEM);
 	*n = 0;
-	nla_for_each_nested(entry, members, rem) {
-		peers[*n] = shoal_peer_lookup(sd, nla_get_u32(entry));
-		if (!peers[*n]) {
-			NL_SET_ERR_MSG_ATTR(extack, entry,
-					    "No peer with this sender id");
-			kvfree(peers);
-			return ERR_PTR(-ENOENT);
+	nla_for_each_attr(list, head, len, rem) {
+		if (nla_type(list) != SHOAL_A_GROUP_MEMBERS)
+			continue;
+		nla_for_each_nested(e, list, erem) {
+			peers[*n] = shoal_peer_lookup(sd, nla_get_u32(e));
+			if (!peers[*n]) {
+				NL_SET_ERR_MSG_ATTR(info->extack, e,
+						    "No peer with this sender id");
+				kvfree(peers);
+				return ERR_PTR(-ENOENT);
+			}
+			(*n)++;
 		}
-		(*n)++;
 	}
 	return peers;
 }
 
 /* Adds (or removes) the members a request lists; all or none. */
-static int shoal_nl_group_members(struct shoal_group *g, struct nlattr *attr,
-				  bool add, struct netlink_ext_ack *extack)
+static int shoal_nl_group_members(struct shoal_group *g,
+				  struct genl_info *info, bool add)
 {
+	struct netlink_ext_ack *extack = info->extack;
 	struct shoal_peer **peers;
 	u32 n, bad = 0;
 	int err;
 
 	if (g->all_peers) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
+		NL_SET_ERR_MSG_ATTR(extack, info->attrs[SHOAL_A_GROUP_MEMBERS],
 				    "An all-peers group has no member list");
 		return -EINVAL;
 	}
-	peers = shoal_nl_member_peers(g->sd, attr, &n, extack);
+	peers = shoal_nl_member_peers(g->sd, info, &n);
 	if (IS_ERR(peers))
 		return PTR_ERR(peers);
 	err = add ? shoal_group_add_members(g, peers, n, &bad) :
 		    shoal_group_del_members(g, peers, n, &bad);
 	kvfree(peers);
 	if (err == -EINVAL)
-		NL_SET_ERR_MSG_ATTR(extack, shoal_nl_member_attr(attr, bad),
+		NL_SET_ERR_MSG_ATTR(extack, shoal_nl_member_attr(info, bad),
 				    "A peer is listed twice");
 	else if (err == -EEXIST)
-		NL_SET_ERR_MSG_ATTR(extack, shoal_nl_member_attr(attr, bad),
+		NL_SET_ERR_MSG_ATTR(extack, shoal_nl_member_attr(info, bad),
 				    "The peer is a member already");
 	else if (err == -ENOENT)
-		NL_SET_ERR_MSG_ATTR(extack, shoal_nl_member_attr(attr, bad),
+		NL_SET_ERR_MSG_ATTR(extack, shoal_nl_member_attr(info, bad),
 				    "The peer is not a member");
 	return err;
 }
@@ -213,8 +248,7 @@ int shoal_nl_group_new_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	if (attrs[SHOAL_A_GROUP_MEMBERS])
-		err = shoal_nl_group_members(g, attrs[SHOAL_A_GROUP_MEMBERS],
-					     true, info->extack);
+		err = shoal_nl_group_members(g, info, true);
 	if (!err)
 		err = shoal_group_publish(g);
 	if (err)
@@ -251,8 +285,7 @@ static int shoal_nl_group_change(struct genl_info *info, bool add)
 	}
 	rtnl_lock();
 	g = shoal_nl_group_find(info);
-	err = IS_ERR(g) ? PTR_ERR(g) :
-	      shoal_nl_group_members(g, members, add, info->extack);
+	err = IS_ERR(g) ? PTR_ERR(g) : shoal_nl_group_members(g, info, add);
 	rtnl_unlock();
 	return err;
 }
@@ -284,9 +317,13 @@ static int shoal_nl_group_put_head(struct sk_buff *msg, struct shoal_group *g)
 	return 0;
 }
 
+/* Ids per members attribute: its length must fit 16 bits. */
+#define SHOAL_NL_MEMBERS_PER_ATTR	8000
+
 /*
- * Puts members from *@next on; a dump that runs out of room stops at a
- * member and sets *@next to it, else to 0.
+ * Puts members from *@next on, in as many members attributes as they need;
+ * a dump that runs out of room stops at a member and sets *@next to it,
+ * else to 0.
  */
 static int shoal_nl_group_put_members(struct sk_buff *msg,
 				      struct shoal_group *g, u32 *next,
@@ -294,24 +331,37 @@ static int shoal_nl_group_put_members(struct sk_buff *msg,
 {
 	struct shoal_members *m = rtnl_dereference(g->members);
 	struct nlattr *nest;
-	u32 i, idx = 0;
+	u32 i = *next, idx = 0;
 
 	if (g->all_peers)
 		return 0;
 	nest = nla_nest_start(msg, SHOAL_A_GROUP_MEMBERS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = *next; m && i < m->n; i++) {
+	for (; m && i < m->n; i++) {
 		if (!rcu_access_pointer(m->m[i].peer))
 			continue;
+		if (idx == SHOAL_NL_MEMBERS_PER_ATTR) {
+			nla_nest_end(msg, nest);
+			nest = nla_nest_start(msg, SHOAL_A_GROUP_MEMBERS);
+			idx = 0;
+			if (!nest)
+				goto full;
+		}
 		if (nla_put_u32(msg, ++idx, m->m[i].id)) {
-			if (!partial || i == *next)
-				return -EMSGSIZE;
-			break;
+			/* Keeps the members put so far. */
+			nla_nest_end(msg, nest);
+			goto full;
 		}
 	}
 	nla_nest_end(msg, nest);
-	*next = m && i < m->n ? i : 0;
+	*next = 0;
+	return 0;
+
+full:
+	if (!partial || i == *next)
+		return -EMSGSIZE;
+	*next = i;
 	return 0;
 }
 

@@ -123,10 +123,19 @@ require_cmd()
 }
 
 # ktap_run CASE...: run each case in its own subshell, print KTAP, exit
-# with KSFT_FAIL if any case failed.
+# with KSFT_FAIL if any case failed. SHOAL_CASES="A B" runs only those.
 ktap_run()
 {
-	local n=0 pass=0 fail=0 skipped=0 rc name
+	local n=0 pass=0 fail=0 skipped=0 rc name keep=()
+
+	if [[ -n ${SHOAL_CASES:-} ]]
+	then
+		for name in "$@"
+		do
+			[[ " $SHOAL_CASES " != *" $name "* ]] || keep+=("$name")
+		done
+		set -- "${keep[@]}"
+	fi
 
 	echo "TAP version 13"
 	echo "1..$#"

@@ -2,9 +2,9 @@
 /* Copyright (C) 2026 The shoal authors. */
 
 /*
- * Addresses on the command line: allowed-ips prefixes and peer endpoints,
- * parsed strictly (inet_pton, decimal lengths and ports) and printed back
- * in the same forms.
+ * Addresses on the command line: prefixes (allowed-ips, group matches) and
+ * peer endpoints, parsed strictly (inet_pton, decimal lengths and ports)
+ * and printed back in the same forms; and prefixes as "prefix" nests.
  */
 
 #include <errno.h>
@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include <linux/shoal.h>
 
 #include "addr.h"
 #include "util.h"
@@ -250,4 +255,57 @@ void shoal_format_endpoint(char *buf, size_t size,
 		snprintf(buf, size, "[%s]:%u", addr, ep->port);
 	else
 		snprintf(buf, size, "%s:%u", addr, ep->port);
+}
+
+/**
+ * shoal_prefix_put - add a prefix to a request, as a "prefix" nest
+ * @msg: the request
+ * @type: the nest's attribute type (or index in an indexed array)
+ * @p: the prefix
+ *
+ * Return: 0, or -ENOMEM when the message is full.
+ */
+int shoal_prefix_put(struct nl_msg *msg, int type, const struct shoal_prefix *p)
+{
+	struct nlattr *nest = nla_nest_start(msg, type | NLA_F_NESTED);
+
+	if (!nest || nla_put_u16(msg, SHOAL_A_PREFIX_FAMILY, p->family) ||
+	    nla_put(msg, SHOAL_A_PREFIX_ADDR, shoal_addr_len(p->family),
+		    p->addr) ||
+	    nla_put_u8(msg, SHOAL_A_PREFIX_CIDR, p->cidr))
+		return -ENOMEM;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/**
+ * shoal_prefix_get - decode a "prefix" nest of a reply
+ * @nest: the nest
+ * @p: filled in
+ *
+ * Return: 0, or -EBADMSG when an attribute is missing or does not agree
+ * with the family.
+ */
+int shoal_prefix_get(struct nlattr *nest, struct shoal_prefix *p)
+{
+	static const struct nla_policy policy[SHOAL_A_PREFIX_MAX + 1] = {
+		[SHOAL_A_PREFIX_FAMILY]	= { .type = NLA_U16 },
+		[SHOAL_A_PREFIX_CIDR]	= { .type = NLA_U8 },
+	};
+	struct nlattr *tb[SHOAL_A_PREFIX_MAX + 1];
+	size_t len;
+
+	memset(p, 0, sizeof(*p));
+	if (nla_parse_nested(tb, SHOAL_A_PREFIX_MAX, nest, policy) ||
+	    !tb[SHOAL_A_PREFIX_FAMILY] || !tb[SHOAL_A_PREFIX_ADDR] ||
+	    !tb[SHOAL_A_PREFIX_CIDR])
+		return -EBADMSG;
+	p->family = nla_get_u16(tb[SHOAL_A_PREFIX_FAMILY]);
+	p->cidr = nla_get_u8(tb[SHOAL_A_PREFIX_CIDR]);
+	len = shoal_addr_len(p->family);
+	if (!len || (size_t)nla_len(tb[SHOAL_A_PREFIX_ADDR]) != len ||
+	    p->cidr > 8 * len)
+		return -EBADMSG;
+	memcpy(p->addr, nla_data(tb[SHOAL_A_PREFIX_ADDR]), len);
+	return 0;
 }

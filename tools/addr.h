@@ -12,7 +12,10 @@
 #define SHOAL_PREFIX_STRLEN	(INET6_ADDRSTRLEN + 4)
 #define SHOAL_ENDPOINT_STRLEN	(INET6_ADDRSTRLEN + 8)
 
-/* An allowed-ips prefix: the "prefix" attribute set. */
+struct nl_msg;
+struct nlattr;
+
+/* An allowed-ips or group prefix: the "prefix" attribute set. */
 struct shoal_prefix {
 	uint16_t family;	/* AF_INET or AF_INET6 */
 	uint8_t cidr;
@@ -33,5 +36,7 @@ size_t shoal_addr_len(uint16_t family);
 void shoal_format_prefix(char *buf, size_t size, const struct shoal_prefix *p);
 void shoal_format_endpoint(char *buf, size_t size,
 			   const struct shoal_endpoint *ep);
+int shoal_prefix_put(struct nl_msg *msg, int type, const struct shoal_prefix *p);
+int shoal_prefix_get(struct nlattr *nest, struct shoal_prefix *p);
 
 #endif /* SHOAL_ADDR_H */

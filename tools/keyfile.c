@@ -24,9 +24,6 @@
 static const char shoal_b64[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* Set once standard input was read: it cannot hold two keys. */
-static bool shoal_key_stdin_used;
-
 /**
  * shoal_wipe - clear memory that held key material
  * @p: the memory
@@ -37,16 +34,6 @@ static bool shoal_key_stdin_used;
 void shoal_wipe(void *p, size_t len)
 {
 	explicit_bzero(p, len);
-}
-
-/**
- * shoal_key_stdin_taken - standard input holds something else than a key
- *
- * After this, reading a key from "-" is an error.
- */
-void shoal_key_stdin_taken(void)
-{
-	shoal_key_stdin_used = true;
 }
 
 /**
@@ -151,7 +138,8 @@ static ssize_t shoal_key_slurp(int fd, char *buf, size_t size)
 /**
  * shoal_key_read - read a key from a file, or from standard input
  * @dirfd: where a relative @path starts (AT_FDCWD: the current directory)
- * @path: the file; "-" for standard input, which only one key may use
+ * @path: the file; "-" for standard input, which can be read once
+ *	  (shoal_stdin_claim())
  * @key: where the key goes
  *
  * The file holds the key's base64 text; blanks and newlines around it are
@@ -170,11 +158,8 @@ int shoal_key_read(int dirfd, const char *path, uint8_t key[SHOAL_KEY_LEN])
 	int fd, err = 0;
 
 	if (in) {
-		if (shoal_key_stdin_used) {
-			shoal_err("standard input was already read: it holds one key at most, and none with --file -");
+		if (shoal_stdin_claim())
 			return -EINVAL;
-		}
-		shoal_key_stdin_used = true;
 		fd = STDIN_FILENO;
 	} else {
 		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);

@@ -16,7 +16,6 @@ void shoal_key_encode(char out[SHOAL_KEY_B64_LEN + 1],
 		      const uint8_t key[SHOAL_KEY_LEN]);
 int shoal_key_decode(const char *s, size_t len, uint8_t key[SHOAL_KEY_LEN]);
 int shoal_key_read(int dirfd, const char *path, uint8_t key[SHOAL_KEY_LEN]);
-void shoal_key_stdin_taken(void);
 void shoal_wipe(void *p, size_t len);
 
 #endif /* SHOAL_KEYFILE_H */

@@ -37,6 +37,10 @@
 /* Nesting followed to name the attribute an error points at. */
 #define SHOAL_NL_NEST_DEPTH	4
 
+/* In a batch, the first socket opened serves every later command. */
+static struct shoal_nl shoal_nl_kept;
+static bool shoal_nl_keeping;
+
 struct shoal_nl_ctx {
 	struct shoal_nl *nl;
 	const struct shoal_nl_req *req;
@@ -299,10 +303,21 @@ static int shoal_nl_libnl_err(struct shoal_nl *nl, int nlerr)
 static int shoal_nl_exchange(struct shoal_nl *nl, struct shoal_nl_ctx *ctx,
 			     struct nl_cb *cb)
 {
-	int ret;
+	struct nlmsghdr *nlh = nlmsg_hdr(ctx->req->msg);
+	int ret, size;
 
+	/*
+	 * Netlink refuses a request larger than the socket's send buffer
+	 * (net.core.wmem_default, about 200 KiB): a long member list asks
+	 * for more, which the kernel caps at net.core.wmem_max.
+	 */
+	if (nlh->nlmsg_len > SHOAL_NL_MSG_SIZE) {
+		size = nlh->nlmsg_len;
+		setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUF,
+			   &size, sizeof(size));
+	}
 	/* A fresh sequence number, also when a dump is sent again. */
-	nlmsg_hdr(ctx->req->msg)->nlmsg_seq = NL_AUTO_SEQ;
+	nlh->nlmsg_seq = NL_AUTO_SEQ;
 	ret = nl_send_auto(nl->sk, ctx->req->msg);
 	if (ret < 0)
 		return shoal_nl_libnl_err(nl, ret);
@@ -401,18 +416,21 @@ void shoal_nl_build_failed(void)
 }
 
 /**
- * shoal_nl_msg - start a request of the shoal family
+ * shoal_nl_msg_room - start a request of the shoal family, of any size
  * @nl: an open socket
  * @cmd: SHOAL_CMD_*
  * @flags: extra netlink flags (NLM_F_DUMP); libnl adds NLM_F_REQUEST and
  *	   NLM_F_ACK
+ * @extra: bytes of attributes beyond the usual room (64 KiB), for a
+ *	   request that carries a long list
  *
  * Return: the message, to fill with attributes and free with nlmsg_free(),
  * or NULL after printing an error.
  */
-struct nl_msg *shoal_nl_msg(struct shoal_nl *nl, uint8_t cmd, int flags)
+struct nl_msg *shoal_nl_msg_room(struct shoal_nl *nl, uint8_t cmd, int flags,
+				 size_t extra)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(SHOAL_NL_MSG_SIZE);
+	struct nl_msg *msg = nlmsg_alloc_size(SHOAL_NL_MSG_SIZE + extra);
 
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family,
 				 0, flags, cmd, SHOAL_FAMILY_VERSION)) {
@@ -421,6 +439,21 @@ struct nl_msg *shoal_nl_msg(struct shoal_nl *nl, uint8_t cmd, int flags)
 		return NULL;
 	}
 	return msg;
+}
+
+/**
+ * shoal_nl_msg - start a request of the shoal family
+ * @nl: an open socket
+ * @cmd: SHOAL_CMD_*
+ * @flags: extra netlink flags (NLM_F_DUMP); libnl adds NLM_F_REQUEST and
+ *	   NLM_F_ACK
+ *
+ * Return: the message, with room for 64 KiB of attributes, to fill and
+ * free with nlmsg_free(); or NULL after printing an error.
+ */
+struct nl_msg *shoal_nl_msg(struct shoal_nl *nl, uint8_t cmd, int flags)
+{
+	return shoal_nl_msg_room(nl, cmd, flags, 0);
 }
 
 static int shoal_nl_family_reply(struct nlattr *attrs, int len, void *arg)
@@ -477,12 +510,20 @@ static int shoal_nl_resolve(struct shoal_nl *nl)
  * shoal_nl_open - open a generic netlink socket and find the shoal family
  * @nl: filled in; shoal_nl_close() it whatever this returns
  *
+ * While shoal_nl_keep() is on, the socket is kept open once it works, and
+ * later calls hand it out again.
+ *
  * Return: 0, or a negative errno after printing an error.
  */
 int shoal_nl_open(struct shoal_nl *nl)
 {
 	int one = 1, err;
 
+	if (shoal_nl_kept.sk) {
+		*nl = shoal_nl_kept;
+		memset(&nl->err, 0, sizeof(nl->err));
+		return 0;
+	}
 	memset(nl, 0, sizeof(*nl));
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
@@ -503,17 +544,37 @@ int shoal_nl_open(struct shoal_nl *nl)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
-	return shoal_nl_resolve(nl);
+	err = shoal_nl_resolve(nl);
+	if (!err && shoal_nl_keeping)
+		shoal_nl_kept = *nl;
+	return err;
 }
 
 /**
  * shoal_nl_close - close what shoal_nl_open() opened
- * @nl: the socket
+ * @nl: the socket; a kept one stays open
  */
 void shoal_nl_close(struct shoal_nl *nl)
 {
-	nl_socket_free(nl->sk);
+	if (nl->sk != shoal_nl_kept.sk)
+		nl_socket_free(nl->sk);
 	nl->sk = NULL;
+}
+
+/**
+ * shoal_nl_keep - share one socket between the commands of a batch
+ * @keep: true to keep the next socket that opens; false to close it
+ *
+ * A socket is in a clean state between requests: every request reads its
+ * replies to the ack, the error or the end of its dump.
+ */
+void shoal_nl_keep(bool keep)
+{
+	shoal_nl_keeping = keep;
+	if (!keep && shoal_nl_kept.sk) {
+		nl_socket_free(shoal_nl_kept.sk);
+		memset(&shoal_nl_kept, 0, sizeof(shoal_nl_kept));
+	}
 }
 
 /**

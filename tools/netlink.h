@@ -5,6 +5,7 @@
 #define SHOAL_NETLINK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct nl_msg;
@@ -66,7 +67,10 @@ struct shoal_nl_req {
 
 int shoal_nl_open(struct shoal_nl *nl);
 void shoal_nl_close(struct shoal_nl *nl);
+void shoal_nl_keep(bool keep);
 struct nl_msg *shoal_nl_msg(struct shoal_nl *nl, uint8_t cmd, int flags);
+struct nl_msg *shoal_nl_msg_room(struct shoal_nl *nl, uint8_t cmd, int flags,
+				 size_t extra);
 void shoal_nl_build_failed(void);
 void shoal_nl_free_secret(struct nl_msg *msg);
 int shoal_nl_send(struct shoal_nl *nl, const struct shoal_nl_req *req);

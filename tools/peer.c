@@ -21,7 +21,7 @@
 #include <linux/shoal.h>
 
 #include "json.h"
-#include "keyfile.h"
+#include "lines.h"
 #include "netlink.h"
 #include "peerconf.h"
 #include "peerinfo.h"
@@ -87,30 +87,6 @@ static int shoal_peer_current_tx(struct shoal_nl *nl, const char *ifname,
 	return err;
 }
 
-/* Splits @line into words, up to a word starting with '#'. */
-static int shoal_peer_words(char *line, char ***words, int *n)
-{
-	char *save = NULL, *w, **v = *words;
-	int count = 0;
-
-	for (w = strtok_r(line, " \t\r\n", &save); w && *w != '#';
-	     w = strtok_r(NULL, " \t\r\n", &save)) {
-		char **grown = reallocarray(v, count + 2, sizeof(*v));
-
-		if (!grown) {
-			*words = v;
-			return -ENOMEM;
-		}
-		v = grown;
-		v[count++] = w;
-	}
-	if (v)
-		v[count] = NULL;
-	*words = v;
-	*n = count;
-	return 0;
-}
-
 /* A relative key path in a bulk file starts at the file's directory. */
 static int shoal_peer_bulk_dir(const char *path)
 {
@@ -133,27 +109,17 @@ static int shoal_peer_bulk_dir(const char *path)
  * Every line is parsed and its keys read before anything is sent, so
  * that a mistake anywhere in the file changes nothing.
  */
-static int shoal_peer_bulk_parse(FILE *f, const char *path, int dirfd,
+static int shoal_peer_bulk_parse(struct shoal_lines *r, int dirfd,
 				 struct shoal_peer_line **out, size_t *n)
 {
 	struct shoal_peer_line *lines = NULL;
-	char *line = NULL, **words = NULL, where[4096 + 16];
-	size_t size = 0, count = 0;
-	unsigned int lineno = 0;
-	int nwords, err = 0;
+	size_t count = 0;
+	char **words;
+	int nwords, err;
 
-	while (getline(&line, &size, f) >= 0) {
+	while ((err = shoal_lines_next(r, &nwords, &words)) > 0) {
 		struct shoal_peer_line *grown;
 
-		snprintf(where, sizeof(where), "%s:%u", path, ++lineno);
-		shoal_err_context(where);
-		err = shoal_peer_words(line, &words, &nwords);
-		if (err) {
-			shoal_err("%s", strerror(-err));
-			break;
-		}
-		if (!nwords)
-			continue;
 		grown = reallocarray(lines, count + 1, sizeof(*lines));
 		if (!grown) {
 			err = -ENOMEM;
@@ -161,7 +127,7 @@ static int shoal_peer_bulk_parse(FILE *f, const char *path, int dirfd,
 			break;
 		}
 		lines = grown;
-		lines[count].lineno = lineno;
+		lines[count].lineno = r->lineno;
 		err = shoal_peer_conf_parse(nwords, words, SHOAL_PEER_ADD,
 					    &lines[count].conf);
 		if (!err)
@@ -171,16 +137,6 @@ static int shoal_peer_bulk_parse(FILE *f, const char *path, int dirfd,
 		if (err)
 			break;
 	}
-	if (!err && ferror(f)) {
-		shoal_err_context(NULL);
-		shoal_perror("reading %s", path);
-		err = -EIO;
-	}
-	shoal_err_context(NULL);
-	if (line)
-		shoal_wipe(line, size);
-	free(line);
-	free(words);
 	*out = lines;
 	*n = count;
 	return err;
@@ -189,31 +145,22 @@ static int shoal_peer_bulk_parse(FILE *f, const char *path, int dirfd,
 static int shoal_peer_bulk(const char *ifname, const char *path)
 {
 	struct shoal_peer_line *lines = NULL;
-	bool in = !strcmp(path, "-");
-	char where[4096 + 16];
+	char where[SHOAL_LINES_WHERE_MAX] = "";
+	const char *name = strcmp(path, "-") ? path : "standard input";
 	struct shoal_nl nl = { 0 };
 	int ret = SHOAL_EXIT_FAIL;
-	int dirfd, err;
+	struct shoal_lines r;
+	int dirfd = -1, err;
 	size_t n = 0, i;
-	FILE *f;
 
-	if (in)
-		shoal_key_stdin_taken();
-	f = in ? stdin : fopen(path, "re");
-	if (!f) {
-		shoal_perror("opening %s", path);
-		return SHOAL_EXIT_FAIL;
+	err = shoal_lines_open(&r, path, false);
+	if (!err) {
+		dirfd = shoal_peer_bulk_dir(path);
+		err = dirfd == -1 ? -EIO : 0;
 	}
-	dirfd = shoal_peer_bulk_dir(path);
-	if (dirfd == -1) {
-		if (!in)
-			fclose(f);
-		return SHOAL_EXIT_FAIL;
-	}
-	err = shoal_peer_bulk_parse(f, in ? "standard input" : path, dirfd,
-				    &lines, &n);
-	if (!in)
-		fclose(f);
+	if (!err)
+		err = shoal_peer_bulk_parse(&r, dirfd, &lines, &n);
+	shoal_lines_close(&r);
 	if (dirfd >= 0)
 		close(dirfd);
 	if (err) {
@@ -223,17 +170,17 @@ static int shoal_peer_bulk(const char *ifname, const char *path)
 
 	if (shoal_nl_open(&nl))
 		goto out;
+	shoal_err_push(where);
 	for (i = 0; i < n; i++) {
-		snprintf(where, sizeof(where), "%s:%u",
-			 in ? "standard input" : path, lines[i].lineno);
-		shoal_err_context(where);
+		snprintf(where, sizeof(where), "%s:%u", name, lines[i].lineno);
 		if (shoal_peer_request(&nl, SHOAL_CMD_PEER_NEW, ifname,
 				       &lines[i].conf))
-			goto out;
+			break;
 	}
-	ret = SHOAL_EXIT_OK;
+	shoal_err_pop();
+	if (i == n)
+		ret = SHOAL_EXIT_OK;
 out:
-	shoal_err_context(NULL);
 	for (i = 0; i < n; i++)
 		shoal_peer_conf_free(&lines[i].conf);
 	free(lines);

@@ -30,16 +30,6 @@ static int shoal_peer_num(const char *what, const char *val, uint64_t max,
 	return shoal_parse_num(what, val, max, out);
 }
 
-static int shoal_peer_once(bool *has, const char *what)
-{
-	if (*has) {
-		shoal_err("%s given twice", what);
-		return -EINVAL;
-	}
-	*has = true;
-	return 0;
-}
-
 /* "ID FILE|-" or, when @mode allows it, "ID remove"; returns words used. */
 static int shoal_peer_key_arg(char **argv, const char *kw,
 			      enum shoal_peer_mode mode,
@@ -97,7 +87,7 @@ static int shoal_peer_rx_key(char **argv, enum shoal_peer_mode mode,
 static int shoal_peer_tx_key(char **argv, enum shoal_peer_mode mode,
 			     struct shoal_peer_conf *c)
 {
-	if (shoal_peer_once(&c->has_tx, "tx-key"))
+	if (shoal_parse_once(&c->has_tx, "tx-key"))
 		return -EINVAL;
 	if (argv[0] && !strcmp(argv[0], "remove")) {
 		if (mode != SHOAL_PEER_SET) {
@@ -118,14 +108,14 @@ static int shoal_peer_option(char **argv, enum shoal_peer_mode mode,
 	uint64_t v;
 
 	if (!strcmp(kw, "id") || !strcmp(kw, "sender-id")) {
-		if (shoal_peer_once(&c->has_sender_id, "sender id") ||
+		if (shoal_parse_once(&c->has_sender_id, "sender id") ||
 		    shoal_peer_num("sender id", val, UINT32_MAX, &v))
 			return -EINVAL;
 		c->sender_id = v;
 		return 2;
 	}
 	if (!strcmp(kw, "endpoint")) {
-		if (shoal_peer_once(&c->has_endpoint, "endpoint"))
+		if (shoal_parse_once(&c->has_endpoint, "endpoint"))
 			return -EINVAL;
 		if (!val) {
 			shoal_err("endpoint needs a value");
@@ -134,7 +124,7 @@ static int shoal_peer_option(char **argv, enum shoal_peer_mode mode,
 		return shoal_parse_endpoint(val, &c->endpoint) ?: 2;
 	}
 	if (!strcmp(kw, "allowed-ips")) {
-		if (shoal_peer_once(&c->has_ips, "allowed-ips"))
+		if (shoal_parse_once(&c->has_ips, "allowed-ips"))
 			return -EINVAL;
 		if (!val) {
 			shoal_err("allowed-ips needs a value");
@@ -143,7 +133,7 @@ static int shoal_peer_option(char **argv, enum shoal_peer_mode mode,
 		return shoal_parse_prefixes(val, &c->ips, &c->n_ips) ?: 2;
 	}
 	if (!strcmp(kw, "keepalive")) {
-		if (shoal_peer_once(&c->has_keepalive, "keepalive") ||
+		if (shoal_parse_once(&c->has_keepalive, "keepalive") ||
 		    shoal_peer_num("keepalive", val, UINT16_MAX, &v))
 			return -EINVAL;
 		c->keepalive = v;
@@ -259,20 +249,10 @@ static int shoal_peer_ips_put(struct nl_msg *msg,
 	list = nla_nest_start(msg, SHOAL_A_PEER_ALLOWED_IPS | NLA_F_NESTED);
 	if (!list)
 		return -ENOMEM;
-	for (i = 0; i < c->n_ips; i++) {
-		const struct shoal_prefix *p = &c->ips[i];
-		/* Indexed array: entries are numbered from 1. */
-		struct nlattr *entry = nla_nest_start(msg, (i + 1) |
-						      NLA_F_NESTED);
-
-		if (!entry ||
-		    nla_put_u16(msg, SHOAL_A_PREFIX_FAMILY, p->family) ||
-		    nla_put(msg, SHOAL_A_PREFIX_ADDR, shoal_addr_len(p->family),
-			    p->addr) ||
-		    nla_put_u8(msg, SHOAL_A_PREFIX_CIDR, p->cidr))
+	/* Indexed array: entries are numbered from 1. */
+	for (i = 0; i < c->n_ips; i++)
+		if (shoal_prefix_put(msg, i + 1, &c->ips[i]))
 			return -ENOMEM;
-		nla_nest_end(msg, entry);
-	}
 	nla_nest_end(msg, list);
 	return 0;
 }

@@ -26,11 +26,7 @@
 
 static int shoal_peer_ips(struct nlattr *nest, struct shoal_peer *p)
 {
-	static const struct nla_policy policy[SHOAL_A_PREFIX_MAX + 1] = {
-		[SHOAL_A_PREFIX_FAMILY]	= { .type = NLA_U16 },
-		[SHOAL_A_PREFIX_CIDR]	= { .type = NLA_U8 },
-	};
-	struct nlattr *tb[SHOAL_A_PREFIX_MAX + 1], *entry;
+	struct nlattr *entry;
 	size_t n = 0;
 	int rem;
 
@@ -42,20 +38,8 @@ static int shoal_peer_ips(struct nlattr *nest, struct shoal_peer *p)
 	if (!p->ips)
 		return -ENOMEM;
 	nla_for_each_nested(entry, nest, rem) {
-		struct shoal_prefix *pfx = &p->ips[p->n_ips];
-		size_t len;
-
-		if (nla_parse_nested(tb, SHOAL_A_PREFIX_MAX, entry, policy) ||
-		    !tb[SHOAL_A_PREFIX_FAMILY] || !tb[SHOAL_A_PREFIX_ADDR] ||
-		    !tb[SHOAL_A_PREFIX_CIDR])
+		if (shoal_prefix_get(entry, &p->ips[p->n_ips]))
 			return -EBADMSG;
-		pfx->family = nla_get_u16(tb[SHOAL_A_PREFIX_FAMILY]);
-		pfx->cidr = nla_get_u8(tb[SHOAL_A_PREFIX_CIDR]);
-		len = shoal_addr_len(pfx->family);
-		if (!len || (size_t)nla_len(tb[SHOAL_A_PREFIX_ADDR]) != len ||
-		    pfx->cidr > 8 * len)
-			return -EBADMSG;
-		memcpy(pfx->addr, nla_data(tb[SHOAL_A_PREFIX_ADDR]), len);
 		p->n_ips++;
 	}
 	return 0;

@@ -8,18 +8,23 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <linux/shoal.h>
 
+#include "batch.h"
 #include "shoal.h"
 #include "util.h"
 
 #ifndef SHOAL_VERSION
 #define SHOAL_VERSION "unknown"
 #endif
+
+/* getopt_long() value of --force, which has no short form. */
+#define SHOAL_OPT_FORCE	256
 
 struct shoal_opts shoal_opts;
 
@@ -36,6 +41,7 @@ static const struct shoal_cmd *const shoal_cmds[] = {
 	&shoal_cmd_show,
 	&shoal_cmd_set,
 	&shoal_cmd_peer,
+	&shoal_cmd_group,
 	&shoal_cmd_key,
 	&shoal_cmd_genkey,
 	&shoal_cmd_help,
@@ -55,7 +61,8 @@ static void shoal_help(FILE *f)
 {
 	size_t i;
 
-	fputs("Usage: shoal [OPTIONS] COMMAND [ARGS]\n", f);
+	fputs("Usage: shoal [OPTIONS] COMMAND [ARGS]\n"
+	      "       shoal [OPTIONS] -b FILE|- [--force]\n", f);
 	if (f != stdout)
 		return;
 	fputs("\nConfigure shoal devices: encrypted UDP tunnels that encrypt a packet once\n"
@@ -75,6 +82,9 @@ static void shoal_help(FILE *f)
 	      "  -j, --json                 JSON output\n"
 	      "  -p, --pretty               indented JSON output\n"
 	      "  -n, --netns NAME           act in network namespace NAME\n"
+	      "  -b, --batch FILE|-         run a command per line of FILE (\"-\":\n"
+	      "                             standard input), over one socket\n"
+	      "      --force                with -b, go on after a failing line\n"
 	      "  -V, --version              print the version\n"
 	      "  -h, --help                 print this help\n"
 	      "\nRun \"shoal COMMAND help\" for the details of a command; see shoal(8).\n",
@@ -125,7 +135,7 @@ static const char *shoal_misplaced_option(int argc, char **argv)
 {
 	static const char *const opts[] = {
 		"-j", "--json", "-p", "--pretty", "-n", "--netns", "-V",
-		"--version",
+		"--version", "-b", "--batch", "--force",
 	};
 	size_t i;
 	int a;
@@ -150,53 +160,18 @@ static int shoal_bad_option(char **argv, int c)
 	return SHOAL_EXIT_USAGE;
 }
 
-int main(int argc, char **argv)
+/**
+ * shoal_run - run a command
+ * @argc: number of words, at least 1
+ * @argv: the command and its arguments, NULL-terminated
+ * @netns: the network namespace to enter first, or NULL
+ *
+ * Return: the command's exit status, an enum shoal_exit.
+ */
+int shoal_run(int argc, char **argv, const char *netns)
 {
-	static const struct option longopts[] = {
-		{ "json",	no_argument,		NULL, 'j' },
-		{ "pretty",	no_argument,		NULL, 'p' },
-		{ "netns",	required_argument,	NULL, 'n' },
-		{ "version",	no_argument,		NULL, 'V' },
-		{ "help",	no_argument,		NULL, 'h' },
-		{ NULL,		0,			NULL, 0 },
-	};
-	const char *netns = NULL, *misplaced;
 	const struct shoal_cmd *cmd;
-	int c, ret;
-
-	/* '+': options end at the command; ':': we word the errors. */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:jpn:Vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			shoal_opts.json = true;
-			break;
-		case 'p':
-			shoal_opts.pretty = true;
-			break;
-		case 'n':
-			netns = optarg;
-			break;
-		case 'V':
-			printf("shoal %s (generic netlink family \"%s\" version %d)\n",
-			       SHOAL_VERSION, SHOAL_FAMILY_NAME,
-			       SHOAL_FAMILY_VERSION);
-			return SHOAL_EXIT_OK;
-		case 'h':
-			shoal_help(stdout);
-			return SHOAL_EXIT_OK;
-		default:
-			return shoal_bad_option(argv, c);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (!argc) {
-		shoal_err("no command given");
-		shoal_help(stderr);
-		fputs("Try \"shoal help\".\n", stderr);
-		return SHOAL_EXIT_USAGE;
-	}
+	const char *misplaced;
 
 	cmd = shoal_find_cmd(argv[0]);
 	if (!cmd) {
@@ -215,8 +190,80 @@ int main(int argc, char **argv)
 					 misplaced);
 	if (netns && cmd != &shoal_cmd_help && shoal_enter_netns(netns))
 		return SHOAL_EXIT_FAIL;
+	return cmd->main(cmd, argc, argv);
+}
 
-	ret = cmd->main(cmd, argc, argv);
+static int shoal_no_command(const char *why)
+{
+	shoal_err("%s", why);
+	shoal_help(stderr);
+	fputs("Try \"shoal help\".\n", stderr);
+	return SHOAL_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "pretty",	no_argument,		NULL, 'p' },
+		{ "netns",	required_argument,	NULL, 'n' },
+		{ "batch",	required_argument,	NULL, 'b' },
+		{ "force",	no_argument,		NULL, SHOAL_OPT_FORCE },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	const char *netns = NULL, *batch = NULL;
+	bool force = false;
+	int c, ret;
+
+	/* '+': options end at the command; ':': we word the errors. */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:jpn:b:Vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			shoal_opts.json = true;
+			break;
+		case 'p':
+			shoal_opts.pretty = true;
+			break;
+		case 'n':
+			netns = optarg;
+			break;
+		case 'b':
+			batch = optarg;
+			break;
+		case SHOAL_OPT_FORCE:
+			force = true;
+			break;
+		case 'V':
+			printf("shoal %s (generic netlink family \"%s\" version %d)\n",
+			       SHOAL_VERSION, SHOAL_FAMILY_NAME,
+			       SHOAL_FAMILY_VERSION);
+			return SHOAL_EXIT_OK;
+		case 'h':
+			shoal_help(stdout);
+			return SHOAL_EXIT_OK;
+		default:
+			return shoal_bad_option(argv, c);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (batch && argc)
+		return shoal_no_command("a command after -b FILE: the commands are in FILE");
+	if (force && !batch)
+		return shoal_no_command("--force goes with -b FILE");
+	if (!batch && !argc)
+		return shoal_no_command("no command given");
+	if (batch) {
+		if (netns && shoal_enter_netns(netns))
+			return SHOAL_EXIT_FAIL;
+		ret = shoal_batch(batch, force);
+	} else {
+		ret = shoal_run(argc, argv, netns);
+	}
 	if (fflush(stdout) || ferror(stdout)) {
 		shoal_perror("writing the output");
 		return SHOAL_EXIT_FAIL;

@@ -26,11 +26,13 @@ struct shoal_opts {
 extern struct shoal_opts shoal_opts;
 
 extern const struct shoal_cmd shoal_cmd_genkey;
+extern const struct shoal_cmd shoal_cmd_group;
 extern const struct shoal_cmd shoal_cmd_key;
 extern const struct shoal_cmd shoal_cmd_peer;
 extern const struct shoal_cmd shoal_cmd_set;
 extern const struct shoal_cmd shoal_cmd_show;
 
+int shoal_run(int argc, char **argv, const char *netns);
 void shoal_usage(const struct shoal_cmd *cmd, FILE *f);
 int shoal_usage_error(const struct shoal_cmd *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (C) 2026 The shoal authors. */
 
-/* shoal show [DEV]: one device, or every shoal device of the netns. */
+/*
+ * shoal show [DEV]: one device, or every shoal device of the netns, with
+ * its groups and peers; collected by shoal_show_collect(), which "shoal
+ * group show" uses too.
+ */
 
 #include <errno.h>
 #include <inttypes.h>
@@ -14,26 +18,10 @@
 #include "device.h"
 #include "json.h"
 #include "netlink.h"
-#include "peerinfo.h"
 #include "shoal.h"
+#include "show.h"
 #include "spec.h"
 #include "util.h"
-
-/*
- * Devices and their peers are collected first, so that a retried dump
- * prints once and a failure prints nothing.
- */
-struct shoal_show_dev {
-	struct shoal_device dev;
-	struct shoal_peer_list peers;
-	bool gone;		/* deleted between the two dumps */
-};
-
-struct shoal_show_list {
-	struct shoal_show_dev *devs;
-	size_t n;
-	size_t cap;
-};
 
 static int shoal_show_reply(struct nlattr *attrs, int len, void *arg)
 {
@@ -56,7 +44,7 @@ static int shoal_show_reply(struct nlattr *attrs, int len, void *arg)
 	return 0;
 }
 
-/* Peers are only fetched after the device dump, so nothing else to free. */
+/* Peers and groups are only fetched after the device dump: nothing to free. */
 static void shoal_show_reset(void *arg)
 {
 	struct shoal_show_list *l = arg;
@@ -80,7 +68,8 @@ static void shoal_show_key_text(const struct shoal_dev_key *k)
 
 /*
  * One block per device: its own line, a line per transmit key, the
- * counters that are not zero, then its peers indented below it.
+ * counters that are not zero, a line per group, then its peers indented
+ * below it.
  */
 static void shoal_show_text(const struct shoal_show_list *l)
 {
@@ -111,6 +100,7 @@ static void shoal_show_text(const struct shoal_show_list *l)
 			shoal_show_key_text(&d->keys[k]);
 		if (d->has_stats)
 			shoal_stats_text(stdout, "  ", &d->stats);
+		shoal_groups_text(stdout, "  ", &l->devs[i].groups, true);
 		shoal_peers_text(stdout, "  ", &l->devs[i].peers);
 	}
 }
@@ -133,7 +123,8 @@ static void shoal_show_key_json(struct shoal_json *j,
 /*
  * Always an array, one object per device, as "ip -j" does. Keys are the
  * spec's attribute names with '_' for '-', but "peers" is the array of
- * peers rather than their number, which is its length.
+ * peers rather than their number, which is its length; "groups" is the
+ * array of groups, as "shoal group show" prints them.
  */
 static void shoal_show_json(const struct shoal_show_list *l)
 {
@@ -167,6 +158,9 @@ static void shoal_show_json(const struct shoal_show_list *l)
 		shoal_json_end_array(&j);
 		if (d->has_stats)
 			shoal_stats_json(&j, &d->stats);
+		shoal_json_begin_array(&j, "groups");
+		shoal_groups_json(&j, d->ifname, &l->devs[i].groups);
+		shoal_json_end_array(&j);
 		shoal_peers_json(&j, "peers", &l->devs[i].peers);
 		shoal_json_end_object(&j);
 	}
@@ -174,44 +168,111 @@ static void shoal_show_json(const struct shoal_show_list *l)
 	shoal_json_finish(&j);
 }
 
-/* A device deleted since the device dump is left out of a full listing. */
-static int shoal_show_peers(struct shoal_nl *nl, struct shoal_show_list *l,
-			    bool all)
+/*
+ * A device deleted since the device dump is left out of a full listing.
+ * A module without groups (EOPNOTSUPP) still shows its devices and peers.
+ */
+static int shoal_show_more(struct shoal_nl *nl, struct shoal_show_list *l,
+			   unsigned int what, bool all)
 {
+	const char *doing = "";
 	size_t i;
-	int err;
+	int err = 0;
 
-	for (i = 0; i < l->n; i++) {
+	for (i = 0; i < l->n && !err; i++) {
 		struct shoal_show_dev *sd = &l->devs[i];
 
-		err = shoal_peers_get(nl, sd->dev.ifindex, NULL, 0, &sd->peers);
+		if (what & SHOAL_SHOW_PEERS) {
+			doing = "peers";
+			err = shoal_peers_get(nl, sd->dev.ifindex, NULL, 0,
+					      &sd->peers);
+		}
+		if (!err && (what & SHOAL_SHOW_GROUPS)) {
+			doing = "groups";
+			err = shoal_groups_get(nl, sd->dev.ifindex, NULL, 0,
+					       &sd->groups);
+			if (err == -EOPNOTSUPP && (what & SHOAL_SHOW_PEERS))
+				err = 0;
+		}
 		if (err == -ENODEV && all) {
 			shoal_peers_free(&sd->peers);
+			shoal_groups_free(&sd->groups);
 			sd->gone = true;
-			continue;
-		}
-		if (err) {
-			shoal_nl_perror(nl, "listing the peers of %s",
-					sd->dev.ifname);
-			return err;
+			err = 0;
 		}
 	}
-	return 0;
+	if (err)
+		shoal_nl_perror(nl, "listing the %s of %s", doing,
+				l->devs[i - 1].dev.ifname);
+	return err;
+}
+
+/**
+ * shoal_show_collect - get devices, and their peers or groups
+ * @nl: an open socket
+ * @ifname: the device, or NULL for every shoal device of the netns
+ * @what: SHOAL_SHOW_PEERS, SHOAL_SHOW_GROUPS, both or neither
+ * @l: an empty list, which the devices are added to; shoal_show_free() it
+ *     even on error
+ *
+ * Without @ifname, a device deleted while the list is read is marked
+ * gone rather than failing the listing.
+ *
+ * Return: 0, or a negative errno after printing an error.
+ */
+int shoal_show_collect(struct shoal_nl *nl, const char *ifname,
+		       unsigned int what, struct shoal_show_list *l)
+{
+	struct shoal_nl_req req = {
+		.reply = shoal_show_reply,
+		.reset = shoal_show_reset,
+		.arg = l,
+		.attrs = &shoal_spec_dev,
+	};
+	int err;
+
+	req.msg = shoal_nl_msg(nl, SHOAL_CMD_DEV_GET, ifname ? 0 : NLM_F_DUMP);
+	if (!req.msg)
+		return -ENOMEM;
+	if (ifname && nla_put_string(req.msg, SHOAL_A_DEV_IFNAME, ifname)) {
+		nlmsg_free(req.msg);
+		shoal_nl_build_failed();
+		return -ENOMEM;
+	}
+	err = shoal_nl_send(nl, &req);
+	nlmsg_free(req.msg);
+	if (err) {
+		if (ifname)
+			shoal_nl_perror(nl, "getting device %s", ifname);
+		else
+			shoal_nl_perror(nl, "listing devices");
+		return err;
+	}
+	return shoal_show_more(nl, l, what, !ifname);
+}
+
+/**
+ * shoal_show_free - free what shoal_show_collect() got
+ * @l: the list, empty afterwards
+ */
+void shoal_show_free(struct shoal_show_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		shoal_peers_free(&l->devs[i].peers);
+		shoal_groups_free(&l->devs[i].groups);
+	}
+	free(l->devs);
+	memset(l, 0, sizeof(*l));
 }
 
 static int shoal_show_main(const struct shoal_cmd *cmd, int argc, char **argv)
 {
 	struct shoal_show_list list = { 0 };
 	const char *ifname = argc > 1 ? argv[1] : NULL;
-	struct shoal_nl_req req = {
-		.reply = shoal_show_reply,
-		.reset = shoal_show_reset,
-		.arg = &list,
-		.attrs = &shoal_spec_dev,
-	};
 	int ret = SHOAL_EXIT_FAIL;
 	struct shoal_nl nl;
-	size_t i;
 
 	if (argc > 2)
 		return shoal_usage_error(cmd, "unexpected argument \"%s\"",
@@ -219,36 +280,18 @@ static int shoal_show_main(const struct shoal_cmd *cmd, int argc, char **argv)
 	if (ifname && shoal_parse_ifname(ifname))
 		return shoal_usage_error(cmd, NULL);
 
-	if (shoal_nl_open(&nl))
+	if (shoal_nl_open(&nl) ||
+	    shoal_show_collect(&nl, ifname,
+			       SHOAL_SHOW_PEERS | SHOAL_SHOW_GROUPS, &list))
 		goto out;
-	req.msg = shoal_nl_msg(&nl, SHOAL_CMD_DEV_GET, ifname ? 0 : NLM_F_DUMP);
-	if (!req.msg)
-		goto out;
-	if (ifname && nla_put_string(req.msg, SHOAL_A_DEV_IFNAME, ifname)) {
-		shoal_nl_build_failed();
-		goto out;
-	}
-	if (shoal_nl_send(&nl, &req)) {
-		if (ifname)
-			shoal_nl_perror(&nl, "getting device %s", ifname);
-		else
-			shoal_nl_perror(&nl, "listing devices");
-		goto out;
-	}
-	if (shoal_show_peers(&nl, &list, !ifname))
-		goto out;
-
 	if (shoal_opts.json)
 		shoal_show_json(&list);
 	else
 		shoal_show_text(&list);
 	ret = SHOAL_EXIT_OK;
 out:
-	nlmsg_free(req.msg);
 	shoal_nl_close(&nl);
-	for (i = 0; i < list.n; i++)
-		shoal_peers_free(&list.devs[i].peers);
-	free(list.devs);
+	shoal_show_free(&list);
 	return ret;
 }
 
@@ -261,9 +304,10 @@ const struct shoal_cmd shoal_cmd_show = {
 		"Prints a block per device: a line with its name, ifindex, UDP\n"
 		"port, sender id, replay window, epoch max age, key limit and\n"
 		"number of peers; a line per transmit key slot (never the key);\n"
-		"the counters that are not zero; then each peer, indented: its\n"
-		"endpoint, keepalive, last receive, allowed IPs, receive key ids,\n"
-		"pairwise transmit key and counters.\n"
+		"the counters that are not zero; a line per group: its id, what\n"
+		"it matches and its number of members; then each peer, indented:\n"
+		"its endpoint, keepalive, last receive, allowed IPs, receive key\n"
+		"ids, pairwise transmit key and counters.\n"
 		"\n"
 		"With -j, a JSON array of device objects, even for a single DEV;\n"
 		"see shoal(8) for its members.\n",

@@ -56,6 +56,8 @@ static const struct shoal_nl_attr shoal_spec_stats_attrs[SHOAL_A_STATS_MAX + 1] 
 	[SHOAL_A_STATS_DROP_NO_ROUTE]		= { .name = "drop-no-route" },
 	[SHOAL_A_STATS_DROP_TOO_BIG]		= { .name = "drop-too-big" },
 	[SHOAL_A_STATS_DROP_TX_ERROR]		= { .name = "drop-tx-error" },
+	[SHOAL_A_STATS_TX_FANOUT_PACKETS]	= { .name = "tx-fanout-packets" },
+	[SHOAL_A_STATS_TX_FANOUT_COPIES]	= { .name = "tx-fanout-copies" },
 	[SHOAL_A_STATS_PAD]			= { .name = "pad" },
 };
 SHOAL_SPEC_SET(shoal_spec_stats, shoal_spec_stats_attrs);
@@ -100,6 +102,23 @@ static const struct shoal_nl_attr shoal_spec_peer_attrs[SHOAL_A_PEER_MAX + 1] = 
 	[SHOAL_A_PEER_PAD]		= { .name = "pad" },
 };
 SHOAL_SPEC_SET(shoal_spec_peer, shoal_spec_peer_attrs);
+
+static const struct shoal_nl_attr shoal_spec_group_attrs[SHOAL_A_GROUP_MAX + 1] = {
+	[SHOAL_A_GROUP_IFINDEX]		= { .name = "ifindex" },
+	[SHOAL_A_GROUP_IFNAME]		= { .name = "ifname" },
+	[SHOAL_A_GROUP_ID]		= { .name = "id" },
+	[SHOAL_A_GROUP_PREFIX]		= { .name = "prefix",
+					    .nest = &shoal_spec_prefix },
+	[SHOAL_A_GROUP_BROADCAST]	= { .name = "broadcast" },
+	[SHOAL_A_GROUP_ALL_PEERS]	= { .name = "all-peers" },
+	/* An indexed array of u32: its entries are named by index only. */
+	[SHOAL_A_GROUP_MEMBERS]		= { .name = "members", .array = true },
+	[SHOAL_A_GROUP_MEMBER_COUNT]	= { .name = "member-count" },
+	[SHOAL_A_GROUP_STATS]		= { .name = "stats",
+					    .nest = &shoal_spec_stats },
+	[SHOAL_A_GROUP_PAD]		= { .name = "pad" },
+};
+SHOAL_SPEC_SET(shoal_spec_group, shoal_spec_group_attrs);
 
 /**
  * shoal_spec_name - the spec's name of an attribute

@@ -10,6 +10,7 @@
 
 /* The attribute sets of Documentation/netlink/shoal.yaml, by their names. */
 extern const struct shoal_nl_attr_set shoal_spec_dev;
+extern const struct shoal_nl_attr_set shoal_spec_group;
 extern const struct shoal_nl_attr_set shoal_spec_key;
 extern const struct shoal_nl_attr_set shoal_spec_prefix;
 extern const struct shoal_nl_attr_set shoal_spec_peer;

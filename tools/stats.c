@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (C) 2026 The shoal authors. */
 
-/* Counters of a device or a peer (the "stats" attribute set). */
+/* Counters of a device, a peer or a group (the "stats" attribute set). */
 
 #include <errno.h>
 #include <inttypes.h>

@@ -11,28 +11,52 @@
 #include "shoal.h"
 #include "util.h"
 
-/* Where the input being read comes from ("peers.conf:12"), or NULL. */
-static const char *shoal_err_where;
+/*
+ * Where the input being read comes from, outermost first: a line of a
+ * batch ("line 3"), then a line of a file it names ("peers.conf:12").
+ */
+#define SHOAL_ERR_DEPTH	4
+static const char *shoal_err_where[SHOAL_ERR_DEPTH];
+static unsigned int shoal_err_depth;
+
+/* Set once standard input was claimed: it holds one key or one file. */
+static bool shoal_stdin_claimed;
 
 /**
- * shoal_err_context - name the input that later errors are about
- * @where: "FILE:LINE", kept until the next call; NULL for the command line
+ * shoal_err_push - name the input that later errors are about
+ * @where: "FILE:LINE" or "line N", kept (not copied) until shoal_err_pop();
+ *	   its text may change in between
+ *
+ * Contexts nest: errors print each, outermost first.
  */
-void shoal_err_context(const char *where)
+void shoal_err_push(const char *where)
 {
-	shoal_err_where = where;
+	if (shoal_err_depth < SHOAL_ERR_DEPTH)
+		shoal_err_where[shoal_err_depth] = where;
+	shoal_err_depth++;
+}
+
+/**
+ * shoal_err_pop - forget the context of the last shoal_err_push()
+ */
+void shoal_err_pop(void)
+{
+	if (shoal_err_depth)
+		shoal_err_depth--;
 }
 
 /**
  * shoal_err_begin - print the start of an error message on stderr
  *
- * "shoal: ", then the context set by shoal_err_context() if any.
+ * "shoal: ", then the contexts set by shoal_err_push() if any.
  */
 void shoal_err_begin(void)
 {
+	unsigned int i;
+
 	fputs("shoal: ", stderr);
-	if (shoal_err_where)
-		fprintf(stderr, "%s: ", shoal_err_where);
+	for (i = 0; i < shoal_err_depth && i < SHOAL_ERR_DEPTH; i++)
+		fprintf(stderr, "%s: ", shoal_err_where[i]);
 }
 
 /**
@@ -65,6 +89,24 @@ void shoal_perror(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, ": %s\n", strerror(saved));
 	errno = saved;
+}
+
+/**
+ * shoal_stdin_claim - claim standard input for a key, a file or a batch
+ *
+ * Standard input can only be read once, so that a key and a peer file, or
+ * a batch and a member list, cannot both come from it.
+ *
+ * Return: 0, or -EINVAL after printing an error when it was claimed before.
+ */
+int shoal_stdin_claim(void)
+{
+	if (shoal_stdin_claimed) {
+		shoal_err("standard input was already read: it holds one key or one file at most");
+		return -EINVAL;
+	}
+	shoal_stdin_claimed = true;
+	return 0;
 }
 
 /**
@@ -125,6 +167,23 @@ int shoal_parse_num(const char *what, const char *s, uint64_t max,
 		shoal_err("invalid %s \"%s\": out of range 0-%" PRIu64,
 			  what, s, max);
 	return err;
+}
+
+/**
+ * shoal_parse_once - note a keyword that may be given once
+ * @has: whether it was given before; set
+ * @what: its name, for the message
+ *
+ * Return: 0, or -EINVAL after printing a usage error the second time.
+ */
+int shoal_parse_once(bool *has, const char *what)
+{
+	if (*has) {
+		shoal_err("%s given twice", what);
+		return -EINVAL;
+	}
+	*has = true;
+	return 0;
 }
 
 /**

@@ -17,14 +17,17 @@ enum shoal_exit {
 	SHOAL_EXIT_USAGE	= 2,	/* bad command line */
 };
 
-void shoal_err_context(const char *where);
+void shoal_err_push(const char *where);
+void shoal_err_pop(void);
 void shoal_err_begin(void);
 void shoal_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void shoal_perror(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int shoal_stdin_claim(void);
 
 int shoal_parse_u64(const char *s, uint64_t max, uint64_t *out);
 int shoal_parse_num(const char *what, const char *s, uint64_t max,
 		    uint64_t *out);
+int shoal_parse_once(bool *has, const char *what);
 int shoal_parse_ifname(const char *s);
 
 void shoal_print_name(FILE *f, const char *s);

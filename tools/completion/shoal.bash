@@ -12,7 +12,7 @@ _shoal_devices()
 		awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'
 }
 
-_shoal_cmds='show set peer key genkey help'
+_shoal_cmds='show set peer group key genkey help'
 
 # "peer ACTION DEV ..." and "key ACTION DEV ...": keywords, then values;
 # key files after "rx-key ID", "tx-key ID" and "key set ... slot N id N".
@@ -78,6 +78,51 @@ _shoal_sub()
 	[[ $prev == --file ]] || COMPREPLY=($(compgen -W "$kws" -- "$cur"))
 }
 
+# "group ACTION DEV ..." and "group member ACTION DEV ...": keywords, and
+# files after "members-file".
+_shoal_group()
+{
+	local at=$1 ns=$2
+	local action=${words[at + 1]} dev_at=$((at + 2)) kws
+
+	if ((cword == at + 1)); then
+		COMPREPLY=($(compgen -W 'add del show member help' -- "$cur"))
+		return
+	fi
+	if [[ $action == member ]]; then
+		if ((cword == at + 2)); then
+			COMPREPLY=($(compgen -W 'add del' -- "$cur"))
+			return
+		fi
+		dev_at=$((at + 3))
+	fi
+	if ((cword == dev_at)); then
+		COMPREPLY=($(compgen -W "$(_shoal_devices "$ns")" -- "$cur"))
+		return
+	fi
+	case $prev in
+	members-file)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		[[ $cur == - ]] && COMPREPLY+=(-)
+		return
+		;;
+	id|prefix)
+		return
+		;;
+	esac
+	case $action in
+	add)
+		kws='id prefix broadcast all-peers members members-file' ;;
+	member)
+		kws='id members members-file' ;;
+	del|show)
+		kws='id' ;;
+	*)
+		return ;;
+	esac
+	COMPREPLY=($(compgen -W "$kws" -- "$cur"))
+}
+
 _shoal()
 {
 	local cur prev words cword
@@ -101,6 +146,9 @@ _shoal()
 			ns=${words[i + 1]}
 			((i++))
 			;;
+		-b|--batch)
+			((i++))
+			;;
 		-*)
 			;;
 		*)
@@ -118,10 +166,20 @@ _shoal()
 				awk '{ print $1 }')" -- "$cur"))
 			return
 			;;
+		-b|--batch)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			[[ $cur == - ]] && COMPREPLY+=(-)
+			return
+			;;
 		esac
-		if [[ $cur == -* ]]; then
+		# With -b FILE, the commands are in the file: options only.
+		if [[ " ${words[*]:1:cword-1} " == *" -b "* ||
+		      " ${words[*]:1:cword-1} " == *" --batch "* ]]; then
+			COMPREPLY=($(compgen -W '--force -j --json -p --pretty
+				-n --netns' -- "$cur"))
+		elif [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W '-j --json -p --pretty -n --netns
-				-V --version -h --help' -- "$cur"))
+				-b --batch --force -V --version -h --help' -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$_shoal_cmds" -- "$cur"))
 		fi
@@ -158,6 +216,9 @@ _shoal()
 		;;
 	peer|key)
 		_shoal_sub "$cmd" "$cmd_at" "$ns"
+		;;
+	group)
+		_shoal_group "$cmd_at" "$ns"
 		;;
 	help)
 		if ((cword == cmd_at + 1)); then

@@ -17,14 +17,28 @@
  *                            key IFINDEX SLOT ID ACTIVE PACKETS EPOCH EXH
  *                            peer IFINDEX ID ENDPOINT KEEPALIVE RXAGE TXKEY
  *                                 RXKEYS IPS
- *                          ENDPOINT is A.B.C.D:P or [A:B::C]:P, RXKEYS and
- *                          IPS comma-separated lists; "-" for none
+ *                            group IFINDEX ID PREFIX|broadcast ALLPEERS
+ *                                  MEMBERS
+ *                          ENDPOINT is A.B.C.D:P or [A:B::C]:P, RXKEYS,
+ *                          IPS and MEMBERS comma-separated lists; "-" for
+ *                          none
  *   SHOAL_FAKE_LOG=FILE    each shoal request, decoded, appended
  *   SHOAL_FAKE_NOFAMILY=1  no "shoal" family (ENOENT)
  *   SHOAL_FAKE_PER_MSG=N   dump N objects per datagram (default: 1 device,
  *                          as many peers as fit in 8 KiB)
  *   SHOAL_FAKE_INTR=N      flag the first N device dumps NLM_F_DUMP_INTR
  *   SHOAL_FAKE_PEER_INTR=N flag the first N peer dumps NLM_F_DUMP_INTR
+ *   SHOAL_FAKE_GROUP_INTR=N
+ *                          flag the first N group dumps NLM_F_DUMP_INTR
+ *   SHOAL_FAKE_GROUP_SPLIT=N
+ *                          put N members of a group in a message (default
+ *                          1000, at most 4096); messages carrying only
+ *                          ifindex, id and members continue it, in dumps
+ *                          and in replies to a get alike
+ *   SHOAL_FAKE_NOGROUPS=1  a module before groups: their commands fail
+ *                          with EOPNOTSUPP
+ *   SHOAL_FAKE_SOCKETS=FILE
+ *                          a line appended per netlink socket opened
  *   SHOAL_FAKE_DUMP_ERR=1  end dumps with -ENOBUFS and a message
  *   SHOAL_FAKE_EPERM=1     refuse dev-set with a bare EPERM
  *   SHOAL_FAKE_WARN=1      ack dev-set with a warning message
@@ -35,7 +49,7 @@
  *
  * This file fakes the socket and builds replies and errors; the state and
  * the replies describing it are in fakenl_state.c, the policy and the
- * commands in fakenl_cmds.c.
+ * commands in fakenl_cmds.c, groups in fakenl_group.c.
  */
 
 #define _GNU_SOURCE
@@ -302,12 +316,20 @@ __attribute__((destructor)) static void fake_exit(void)
 {
 	fake_save();
 	free(fake_peers);
+	free_groups();
 	free(fake_q);
 }
 
 int socket(int domain, int type, int protocol)
 {
 	if (domain == AF_NETLINK && protocol == NETLINK_GENERIC) {
+		const char *path = getenv("SHOAL_FAKE_SOCKETS");
+		FILE *f = path ? fopen(path, "a") : NULL;
+
+		if (f) {
+			fputs("socket\n", f);
+			fclose(f);
+		}
 		fake_fd = eventfd(0, EFD_CLOEXEC);
 		return fake_fd;
 	}

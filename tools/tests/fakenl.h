@@ -63,6 +63,17 @@ struct fake_peer {
 	struct fake_prefix ips[FAKE_MAX_IPS];
 };
 
+/* A group; its members by sender id, in the order added. */
+struct fake_group {
+	uint32_t ifindex;
+	uint32_t id;
+	int broadcast;
+	int all_peers;
+	struct fake_prefix prefix;
+	uint32_t *members;
+	size_t n;
+};
+
 struct fake_dgram {
 	size_t len;
 	unsigned char buf[];
@@ -132,6 +143,9 @@ extern struct fake_peer *fake_peers;
 extern size_t fake_npeers;
 extern struct fake_peer **fake_dumped;
 size_t addr_len(uint16_t family);
+int parse_prefix(char *s, struct fake_prefix *p);
+void print_prefix(FILE *f, const struct fake_prefix *p);
+void put_stats(struct nlmsghdr *nlh, uint16_t type, const uint64_t *v);
 void fake_load(void);
 void fake_save(void);
 struct fake_peer *peer_new(void);
@@ -147,6 +161,17 @@ void fake_dump(const struct nlmsghdr *req, int n, int per, int intr,
 int take_intr(int *left, const char *env);
 
 /* fakenl_cmds.c: the policy and the commands of the family. */
+uint64_t nla_uint(const struct nlattr *nla);
+int prefix_equal(const struct fake_prefix *a, const struct fake_prefix *b);
+int prefix_from_nest(const struct nlmsghdr *req, const struct nlattr *nest,
+		     struct fake_prefix *pfx);
 void fake_shoal(const struct nlmsghdr *req);
+
+/* fakenl_group.c: groups, in the state and in commands. */
+void load_group(char *line);
+void save_groups(FILE *f);
+void free_groups(void);
+void cmd_group(const struct nlmsghdr *req, uint8_t cmd, int dump,
+	       const struct fake_attrs *a, const struct fake_dev *dev);
 
 #endif /* SHOAL_FAKENL_H */

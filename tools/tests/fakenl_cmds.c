@@ -18,7 +18,7 @@
 /* The policy, from Documentation/netlink/shoal.yaml. */
 
 enum fake_type { T_NONE, T_U8, T_U16, T_U32, T_U64, T_STR, T_BIN, T_FLAG,
-		 T_NEST, T_ARRAY, T_PAD };
+		 T_NEST, T_ARRAY, T_U32_ARRAY, T_PAD };
 
 struct fake_set;
 
@@ -104,11 +104,32 @@ static const struct fake_attr peer_attrs[] = {
 };
 static const struct fake_set peer_set = { peer_attrs, SHOAL_A_PEER_MAX };
 
-/* The first violation of the policy found, to refuse the request with. */struct fake_verdict {
+static const struct fake_attr group_attrs[] = {
+	[SHOAL_A_GROUP_IFINDEX]		= { .name = "ifindex", .type = T_U32,
+					    .min = 1, .max = UINT32_MAX },
+	[SHOAL_A_GROUP_IFNAME]		= { .name = "ifname", .type = T_STR,
+					    .len = 15 },
+	[SHOAL_A_GROUP_ID]		= { .name = "id", .type = T_U32,
+					    .min = 1, .max = UINT32_MAX },
+	[SHOAL_A_GROUP_PREFIX]		= { .name = "prefix", .type = T_NEST,
+					    .nest = &prefix_set },
+	[SHOAL_A_GROUP_BROADCAST]	= { .name = "broadcast", .type = T_FLAG },
+	[SHOAL_A_GROUP_ALL_PEERS]	= { .name = "all-peers", .type = T_FLAG },
+	[SHOAL_A_GROUP_MEMBERS]		= { .name = "members",
+					    .type = T_U32_ARRAY },
+	[SHOAL_A_GROUP_MEMBER_COUNT]	= { .name = "member-count", .type = T_NONE },
+	[SHOAL_A_GROUP_STATS]		= { .name = "stats", .type = T_NONE },
+	[SHOAL_A_GROUP_PAD]		= { .name = "pad", .type = T_PAD },
+};
+static const struct fake_set group_set = { group_attrs, SHOAL_A_GROUP_MAX };
+
+/* The first violation of the policy found, to refuse the request with. */
+struct fake_verdict {
 	int err;
 	const char *text;
 	const struct nlattr *at;
 };
+
 static void fail(struct fake_verdict *v, int err, const char *text,
 		 const struct nlattr *at)
 {
@@ -119,7 +140,7 @@ static void fail(struct fake_verdict *v, int err, const char *text,
 	v->at = at;
 }
 
-static uint64_t nla_uint(const struct nlattr *nla)
+uint64_t nla_uint(const struct nlattr *nla)
 {
 	uint64_t v = 0;
 
@@ -133,6 +154,23 @@ static uint64_t nla_uint(const struct nlattr *nla)
 	}
 	memcpy(&v, nla_payload(nla), sizeof(v));
 	return v;
+}
+
+static void walk_u32s(const struct nlattr *array, struct fake_verdict *v)
+{
+	const struct nlattr *nla;
+	const char *sep = "";
+
+	for_each_attr(nla, nla_payload(array), nla_plen(array)) {
+		if (nla_plen(nla) != 4) {
+			fake_log("%s%d:len%d", sep, nla_kind(nla), nla_plen(nla));
+			fail(v, EINVAL, "invalid attribute length", nla);
+		} else {
+			fake_log("%s%d:u32:%llu", sep, nla_kind(nla),
+				 (unsigned long long)nla_uint(nla));
+		}
+		sep = " ";
+	}
 }
 
 /* Logs the attributes of @data and checks them against @set, recursively. */
@@ -199,6 +237,14 @@ static void walk(const struct fake_set *set, const void *data, int len,
 			fake_log("flag");
 			if (plen)
 				fail(v, EINVAL, "invalid attribute length", nla);
+			break;
+		case T_U32_ARRAY:
+			/* An indexed array of u32: entries are not nests. */
+			fake_log("{");
+			walk_u32s(nla, v);
+			fake_log("}");
+			if (!(nla->nla_type & NLA_F_NESTED))
+				fail(v, EINVAL, "NLA_F_NESTED is missing", nla);
 			break;
 		case T_NEST:
 		case T_ARRAY:
@@ -306,11 +352,61 @@ static void cmd_key(const struct nlmsghdr *req, uint8_t cmd,
 	fake_ack(req);
 }
 
-static int prefix_equal(const struct fake_prefix *a,
-			const struct fake_prefix *b)
+int prefix_equal(const struct fake_prefix *a, const struct fake_prefix *b)
 {
 	return a->family == b->family && a->cidr == b->cidr &&
 	       !memcmp(a->addr, b->addr, addr_len(a->family));
+}
+
+/* A "prefix" nest, checked as the kernel does; 0, or -1 once replied. */
+int prefix_from_nest(const struct nlmsghdr *req, const struct nlattr *nest,
+		     struct fake_prefix *pfx)
+{
+	struct fake_prefix masked;
+	struct fake_attrs e;
+	size_t len;
+	int i;
+
+	fake_parse_nest(nest, &e);
+	for (i = SHOAL_A_PREFIX_FAMILY; i <= SHOAL_A_PREFIX_CIDR; i++) {
+		if (!e.tb[i]) {
+			fake_error_full(req, EINVAL, NULL, 0, i, off_of(req, nest));
+			return -1;
+		}
+	}
+	memset(pfx, 0, sizeof(*pfx));
+	pfx->family = nla_uint(e.tb[SHOAL_A_PREFIX_FAMILY]);
+	pfx->cidr = nla_uint(e.tb[SHOAL_A_PREFIX_CIDR]);
+	len = addr_len(pfx->family);
+	if (!len) {
+		fake_error(req, EAFNOSUPPORT, "Unknown address family",
+			   off_of(req, e.tb[SHOAL_A_PREFIX_FAMILY]));
+		return -1;
+	}
+	if ((size_t)nla_plen(e.tb[SHOAL_A_PREFIX_ADDR]) != len) {
+		fake_error(req, EINVAL, "Address length does not match the family",
+			   off_of(req, e.tb[SHOAL_A_PREFIX_ADDR]));
+		return -1;
+	}
+	if (pfx->cidr > 8 * len) {
+		fake_error(req, EINVAL, "Prefix length too long",
+			   off_of(req, e.tb[SHOAL_A_PREFIX_CIDR]));
+		return -1;
+	}
+	memcpy(pfx->addr, nla_payload(e.tb[SHOAL_A_PREFIX_ADDR]), len);
+	masked = *pfx;
+	for (i = 0; i < (int)len; i++) {
+		int keep = pfx->cidr - 8 * i;
+
+		masked.addr[i] &= keep >= 8 ? 0xff : keep <= 0 ? 0 :
+				  0xff << (8 - keep);
+	}
+	if (!prefix_equal(&masked, pfx)) {
+		fake_error(req, EINVAL, "Host bits set past the prefix length",
+			   off_of(req, e.tb[SHOAL_A_PREFIX_ADDR]));
+		return -1;
+	}
+	return 0;
 }
 
 /* Applies the options of a peer-new or peer-set to @p; 0 or replied. */
@@ -348,56 +444,13 @@ static int peer_apply(const struct nlmsghdr *req, const struct fake_attrs *a,
 	if (list) {
 		p->n_ips = 0;
 		for_each_attr(nla, nla_payload(list), nla_plen(list)) {
-			struct fake_prefix *pfx = &p->ips[p->n_ips];
-			struct fake_prefix masked;
-			size_t len;
-
-			fake_parse_nest(nla, &e);
-			for (i = SHOAL_A_PREFIX_FAMILY; i <= SHOAL_A_PREFIX_CIDR; i++) {
-				if (!e.tb[i]) {
-					fake_error_full(req, EINVAL, NULL, 0, i,
-							off_of(req, nla));
-					return -1;
-				}
-			}
 			if (p->n_ips == FAKE_MAX_IPS) {
 				fake_error(req, E2BIG, "Too many allowed IPs",
 					   off_of(req, nla));
 				return -1;
 			}
-			memset(pfx, 0, sizeof(*pfx));
-			pfx->family = nla_uint(e.tb[SHOAL_A_PREFIX_FAMILY]);
-			pfx->cidr = nla_uint(e.tb[SHOAL_A_PREFIX_CIDR]);
-			len = addr_len(pfx->family);
-			if (!len) {
-				fake_error(req, EAFNOSUPPORT, "Unknown address family",
-					   off_of(req, e.tb[SHOAL_A_PREFIX_FAMILY]));
+			if (prefix_from_nest(req, nla, &p->ips[p->n_ips]))
 				return -1;
-			}
-			if ((size_t)nla_plen(e.tb[SHOAL_A_PREFIX_ADDR]) != len) {
-				fake_error(req, EINVAL, "Address length does not match the family",
-					   off_of(req, e.tb[SHOAL_A_PREFIX_ADDR]));
-				return -1;
-			}
-			if (pfx->cidr > 8 * len) {
-				fake_error(req, EINVAL, "Prefix length too long",
-					   off_of(req, e.tb[SHOAL_A_PREFIX_CIDR]));
-				return -1;
-			}
-			memcpy(pfx->addr, nla_payload(e.tb[SHOAL_A_PREFIX_ADDR]),
-			       len);
-			masked = *pfx;
-			for (i = 0; i < (int)len; i++) {
-				int keep = pfx->cidr - 8 * i;
-
-				masked.addr[i] &= keep >= 8 ? 0xff : keep <= 0 ?
-						  0 : 0xff << (8 - keep);
-			}
-			if (!prefix_equal(&masked, pfx)) {
-				fake_error(req, EINVAL, "Host bits set past the prefix length",
-					   off_of(req, e.tb[SHOAL_A_PREFIX_ADDR]));
-				return -1;
-			}
 			p->n_ips++;
 		}
 	}
@@ -567,8 +620,12 @@ void fake_shoal(const struct nlmsghdr *req)
 		fake_load();
 	fake_log("cmd %u flags 0x%x version %u%s", gh->cmd, req->nlmsg_flags,
 		 gh->version, len > 0 ? " " : "");
-	set = gh->cmd >= SHOAL_CMD_PEER_NEW && gh->cmd <= SHOAL_CMD_PEER_GET ?
-	      &peer_set : &dev_set;
+	if (gh->cmd >= SHOAL_CMD_PEER_NEW && gh->cmd <= SHOAL_CMD_PEER_GET)
+		set = &peer_set;
+	else if (gh->cmd >= SHOAL_CMD_GROUP_NEW)
+		set = &group_set;
+	else
+		set = &dev_set;
 	walk(set, attrs, len, 0, &v);
 	fake_log("\n");
 	fake_log_flush();
@@ -585,7 +642,8 @@ void fake_shoal(const struct nlmsghdr *req)
 		return;
 	}
 	if (gh->cmd == SHOAL_CMD_KEY_EXHAUSTED || gh->cmd > SHOAL_CMD_MAX ||
-	    !gh->cmd) {
+	    !gh->cmd || (gh->cmd >= SHOAL_CMD_GROUP_NEW &&
+			 env_int("SHOAL_FAKE_NOGROUPS", 0))) {
 		fake_error(req, EOPNOTSUPP, NULL, 0);
 		return;
 	}
@@ -612,6 +670,13 @@ void fake_shoal(const struct nlmsghdr *req)
 	case SHOAL_CMD_KEY_ACTIVATE:
 	case SHOAL_CMD_KEY_DEL:
 		cmd_key(req, gh->cmd, &a, dev);
+		return;
+	case SHOAL_CMD_GROUP_NEW:
+	case SHOAL_CMD_GROUP_DEL:
+	case SHOAL_CMD_GROUP_GET:
+	case SHOAL_CMD_GROUP_MEMBER_ADD:
+	case SHOAL_CMD_GROUP_MEMBER_DEL:
+		cmd_group(req, gh->cmd, dump, &a, dev);
 		return;
 	case SHOAL_CMD_PEER_GET:
 		if (dump) {

@@ -31,7 +31,7 @@ size_t addr_len(uint16_t family)
 	return family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
 }
 
-static int parse_prefix(char *s, struct fake_prefix *p)
+int parse_prefix(char *s, struct fake_prefix *p)
 {
 	char *slash = strchr(s, '/');
 
@@ -45,7 +45,7 @@ static int parse_prefix(char *s, struct fake_prefix *p)
 	return 0;
 }
 
-static void print_prefix(FILE *f, const struct fake_prefix *p)
+void print_prefix(FILE *f, const struct fake_prefix *p)
 {
 	char buf[INET6_ADDRSTRLEN];
 
@@ -114,12 +114,14 @@ void fake_load(void)
 {
 	const char *path = getenv("SHOAL_FAKE_STATE");
 	FILE *f = path ? fopen(path, "r") : NULL;
-	char line[8192];
+	char *line = NULL;
+	size_t size = 0;
 
 	fake_loaded = 1;
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
+	/* Lines of any length: a group may have thousands of members. */
+	while (getline(&line, &size, f) >= 0) {
 		struct fake_dev *d = &fake_devs[fake_ndevs];
 		unsigned int port, slot, id, active, exh, idx;
 		unsigned long long packets, epoch;
@@ -127,6 +129,10 @@ void fake_load(void)
 
 		if (!strncmp(line, "peer ", 5)) {
 			load_peer(line);
+			continue;
+		}
+		if (!strncmp(line, "group ", 6)) {
+			load_group(line);
 			continue;
 		}
 		if (sscanf(line, "key %u %u %u %u %llu %llx %u", &idx, &slot,
@@ -161,6 +167,7 @@ void fake_load(void)
 			fake_ndevs++;
 		}
 	}
+	free(line);
 	fclose(f);
 }
 
@@ -228,6 +235,7 @@ void fake_save(void)
 			fputc('-', f);
 		fputc('\n', f);
 	}
+	save_groups(f);
 	fclose(f);
 }
 /* Replies. */
@@ -243,8 +251,7 @@ static void put_leak(struct nlmsghdr *nlh)
 			 sizeof(fake_leaked));
 }
 
-static void put_stats(struct nlmsghdr *nlh, uint16_t type,
-		      const uint64_t *v)
+void put_stats(struct nlmsghdr *nlh, uint16_t type, const uint64_t *v)
 {
 	uint32_t nest = nest_start(nlh, type);
 	int i;

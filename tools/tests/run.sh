@@ -6,7 +6,7 @@
 # netlink path against fakenl.so (a fake kernel, see fakenl.c) and, for the
 # netlink layer alone, against the running kernel's nlctrl family. KTAP
 # output; exits 1 when a case fails. The module's own behaviour is tested
-# by selftests/ in a VM.
+# by selftests/ in a VM. "./run.sh CASE..." runs only those cases.
 
 set -u
 cd "$(dirname "$0")" || exit 1
@@ -49,6 +49,23 @@ CASES=(
 	peer_bulk_file
 	peer_bulk_10000
 	peer_dump_interrupted
+	group_add_encoding
+	group_add_5000_members_file
+	group_10000_members
+	group_del
+	group_members
+	group_show_text
+	group_show_json
+	group_show_split_dumps
+	group_usage_errors
+	group_kernel_errors
+	show_groups
+	show_module_without_groups
+	batch
+	batch_force
+	batch_errors
+	batch_4096_lines
+	quoted_words
 	write_error
 	netns
 	netlink_layer_on_real_kernel
@@ -116,7 +133,7 @@ devices()
 # case NAME: run the function NAME and report it.
 case_()
 {
-	rm -f "$SHOAL_FAKE_LOG"
+	rm -f "$SHOAL_FAKE_LOG" "$TMP/sockets"
 	devices '5 shoal0 51820 7' '9 shoal1 40000 0'
 	if "$1"
 	then
@@ -184,11 +201,13 @@ show_text()
 	shoal1: ifindex 9 port 40000 sender-id 0 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 peers 0
 	  stats rx-packets 9000 rx-bytes 900000 tx-encryptions 4294967305 drop-replay 3
 	EOF
-	# The devices, then the peers of each, by ifindex.
+	# The devices, then the peers and the groups of each, by ifindex.
 	diff -u - "$SHOAL_FAKE_LOG" <<-EOF
 	cmd 1 flags 0x305 version 1
 	cmd 6 flags 0x305 version 1 1:u32:5
+	cmd 13 flags 0x305 version 1 1:u32:5
 	cmd 6 flags 0x305 version 1 1:u32:9
+	cmd 13 flags 0x305 version 1 1:u32:9
 	EOF
 }
 
@@ -196,7 +215,7 @@ show_json()
 {
 	expect "-j show" 0 '*' '' -- -j show &&
 	grep -q '^\[{"ifname":"shoal0","ifindex":5,"port":51820,"sender_id":7,"replay_window":8192,"epoch_max_age":900,"key_limit":4611686018427387904,"keys":\[\],"stats":{"rx_packets":5000,' "$TMP/out" &&
-	grep -q '"drop_tx_error":0},"peers":\[\]},{"ifname":"shoal1",' "$TMP/out" &&
+	grep -q '"tx_fanout_copies":0},"groups":\[\],"peers":\[\]},{"ifname":"shoal1",' "$TMP/out" &&
 	expect "--json --pretty show" 0 '^        "sender_id": 0,$' '' -- --json --pretty show &&
 	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d) == 2 and d[1]["port"] == 40000' "$TMP/out" &&
 	devices '' &&
@@ -487,24 +506,25 @@ show_peers_json()
 	devs = json.load(open(sys.argv[1]))
 	d = devs[0]
 	assert list(d) == ["ifname", "ifindex", "port", "sender_id", "replay_window",
-	                   "epoch_max_age", "key_limit", "keys", "stats", "peers"], list(d)
+	                   "epoch_max_age", "key_limit", "keys", "stats", "groups",
+	                   "peers"], list(d)
 	assert d["key_limit"] == 2 ** 62
 	assert d["keys"] == [
 	    {"slot": 0, "id": 1, "active": True, "packets": 1000,
 	     "epoch": "0x00000000deadbeef", "exhausted": False},
 	    {"slot": 1, "id": 2, "active": False, "packets": 0,
 	     "epoch": "0x0000000000000000", "exhausted": True}], d["keys"]
-	assert len(d["stats"]) == 18 and d["stats"]["tx_encryptions"] == 2 ** 32 + 5
+	assert len(d["stats"]) == 20 and d["stats"]["tx_encryptions"] == 2 ** 32 + 5
 	assert d["stats"]["drop_tx_error"] == 0
 	p, q = d["peers"]
 	assert p == {"sender_id": 12, "endpoint": "192.0.2.1:51820",
 	             "allowed_ips": ["10.0.0.2/32", "fd00::2/128"], "rx_keys": [1, 2],
 	             "tx_key": {"id": 3, "packets": 5, "epoch": "0x1122334455667703"},
 	             "keepalive": 25, "rx_age_ms": 1234, "stats": p["stats"]}, p
-	assert p["stats"]["rx_packets"] == 24 and len(p["stats"]) == 18
+	assert p["stats"]["rx_packets"] == 24 and len(p["stats"]) == 20
 	assert q["endpoint"] == "[2001:db8::1]:4000" and q["allowed_ips"] == []
 	assert q["rx_keys"] == [] and "tx_key" not in q and q["rx_age_ms"] is None
-	assert devs[1]["peers"] == [] and devs[1]["keys"] == []
+	assert devs[1]["peers"] == [] and devs[1]["keys"] == [] and devs[1]["groups"] == []
 	EOF
 	expect "-j -p show" 0 '^                "rx_age_ms": null,$' '' -- -j -p show &&
 	python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/out"
@@ -858,8 +878,41 @@ no_leaks()
 			return 1
 		fi
 	done
+	# Groups, split and interrupted dumps, and batches that fail.
+	grouped
+	seq 20 -1 12 | sed 's/$/ # a member/' >"$TMP/vgmembers"
+	printf '12\n13\nx\n' >"$TMP/vgjunk"
+	printf 'show\ngroup show shoal0 id 7\nfrob\nshow "x\ngroup del shoal0 id 99\n' >"$TMP/vgbatch"
+	for args in "show" "-j group show" "group show shoal0" "group show shoal0 id 7" \
+		    "group show shoal0 id 99" "group add shoal0 id 30 prefix ff3e::/16 members 12,13 14" \
+		    "group add shoal0 id 31 broadcast" "group add shoal0 id 32 prefix 1.0.0.1/8" \
+		    "group add shoal0 id 33 prefix 239.9.0.0/16 members-file $TMP/vgjunk" \
+		    "group member add shoal0 id 8 members 12 members-file $TMP/vgmembers" \
+		    "group member add shoal0 id 8 members 12 13" "group member del shoal0 id 7 members 13" \
+		    "group member del shoal0 id 7 members 12,12" "group del shoal0 id 9" \
+		    "-b $TMP/vgbatch" "--force -j -b $TMP/vgbatch" "-b /nonexistent"
+	do
+		# shellcheck disable=SC2086
+		SHOAL_FAKE_GROUP_INTR=1 SHOAL_FAKE_GROUP_SPLIT=1 LD_PRELOAD="$FAKE" \
+			valgrind -q --leak-check=full --errors-for-leak-kinds=all \
+			--error-exitcode=99 "$SHOAL" $args >/dev/null 2>"$TMP/vg"
+		if [[ $? == 99 ]]
+		then
+			echo "# valgrind: shoal $args"
+			sed 's/^/# /' "$TMP/vg"
+			return 1
+		fi
+	done
 }
 
+# The cases of groups and of batches.
+. ./groups.sh
+. ./batch.sh
+
+if (($#))
+then
+	CASES=("$@")
+fi
 echo "TAP version 13"
 echo "1..${#CASES[@]}"
 for c in "${CASES[@]}"

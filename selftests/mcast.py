@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The shoal authors.
+#
+# Multicast and broadcast helpers for the fan-out tests.
+#
+#   mcast.py send DEV DST PORT COUNT [--interval S] [--size B] [--gso]
+#       sends COUNT numbered datagrams of B bytes to DST out of DEV (one
+#       UDP GSO send of all of them with --gso)
+#   mcast.py expect COUNT [--size B]
+#       prints what a receiver of all COUNT datagrams has, in order
+#   mcast.py rx NETNS... [--dev-prefix P]
+#       prints "NETNS DEV RX_PACKETS" for every shoal device in the namespaces
+
+import argparse
+import json
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+UDP_SEGMENT = 103
+
+
+def payload(i, size):
+    head = b"shoal %08d " % i
+    return head + b"x" * (size - len(head) - 1) + b"\n"
+
+
+def send(a):
+    fam = socket.AF_INET6 if ":" in a.dst else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, a.dev.encode())
+    ifindex = socket.if_nametoindex(a.dev)
+    if fam == socket.AF_INET:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF,
+                     struct.pack("4s4si", b"\0" * 4, b"\0" * 4, ifindex))
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+    else:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
+    if a.gso:
+        s.setsockopt(socket.SOL_UDP, UDP_SEGMENT, a.size)
+        s.sendto(b"".join(payload(i, a.size) for i in range(a.count)),
+                 (a.dst, a.port))
+        return
+    for i in range(a.count):
+        s.sendto(payload(i, a.size), (a.dst, a.port))
+        if a.interval:
+            time.sleep(a.interval)
+
+
+def expect(a):
+    sys.stdout.buffer.write(b"".join(payload(i, a.size)
+                                     for i in range(a.count)))
+
+
+def rx(a):
+    for ns in a.netns:
+        out = subprocess.run(["ip", "netns", "exec", ns, "shoal", "-j",
+                              "show"], check=True, capture_output=True,
+                             text=True).stdout
+        for dev in json.loads(out):
+            print(ns, dev["ifname"], dev["stats"].get("rx_packets", 0))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    q = sub.add_parser("send")
+    q.add_argument("dev")
+    q.add_argument("dst")
+    q.add_argument("port", type=int)
+    q.add_argument("count", type=int)
+    q.add_argument("--interval", type=float, default=0)
+    q.add_argument("--size", type=int, default=100)
+    q.add_argument("--gso", action="store_true")
+    q = sub.add_parser("expect")
+    q.add_argument("count", type=int)
+    q.add_argument("--size", type=int, default=100)
+    q = sub.add_parser("rx")
+    q.add_argument("netns", nargs="+")
+    a = p.parse_args()
+    {"send": send, "expect": expect, "rx": rx}[a.cmd](a)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The shoal authors. */
+
+/*
+ * Text read a line at a time: peer files, member files and batches. A line
+ * is split into words at blanks; double quotes keep blanks in a word, and
+ * a word starting with '#' starts a comment. Errors about a line name it.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keyfile.h"
+#include "lines.h"
+#include "util.h"
+
+static bool shoal_lines_blank(char c)
+{
+	return c && strchr(" \t\r\n\v\f", c);
+}
+
+static int shoal_lines_grow(char ***words, int count)
+{
+	char **grown = reallocarray(*words, count + 2, sizeof(**words));
+
+	if (!grown)
+		return -ENOMEM;
+	*words = grown;
+	return 0;
+}
+
+/**
+ * shoal_split_words - split a line into words, in place
+ * @line: the line; quotes and the backslashes escaping them are removed
+ * @words: a NULL-terminated array of pointers into @line, reallocated
+ *	   (NULL at first); free() it
+ * @n: set to the number of words
+ *
+ * Within double quotes, \" is a quote and \\ a backslash; quoted text
+ * joins the word it touches, as in a shell ("a"b is ab, "" is a word).
+ *
+ * Return: 0, -EINVAL for an unterminated quote (after printing it), or
+ * -ENOMEM.
+ */
+int shoal_split_words(char *line, char ***words, int *n)
+{
+	char *in = line, *out = line;
+	int count = 0;
+
+	*n = 0;
+	for (;;) {
+		bool quoted = false;
+		char *start;
+
+		while (shoal_lines_blank(*in))
+			in++;
+		if (!*in || *in == '#')
+			break;
+		start = out;
+		while (*in && (quoted || !shoal_lines_blank(*in))) {
+			if (*in == '"') {
+				quoted = !quoted;
+				in++;
+				continue;
+			}
+			if (quoted && *in == '\\' && (in[1] == '"' || in[1] == '\\'))
+				in++;
+			*out++ = *in++;
+		}
+		if (quoted) {
+			shoal_err("unterminated quote");
+			return -EINVAL;
+		}
+		/* @out is behind @in: ending the word overwrites used text. */
+		if (*in)
+			in++;
+		*out++ = '\0';
+		if (shoal_lines_grow(words, count))
+			return -ENOMEM;
+		(*words)[count++] = start;
+	}
+	if (shoal_lines_grow(words, count))
+		return -ENOMEM;
+	(*words)[count] = NULL;
+	*n = count;
+	return 0;
+}
+
+/**
+ * shoal_lines_open - open a file to read it a line at a time
+ * @r: the reader; shoal_lines_close() it whatever this returns
+ * @path: the file, or "-" for standard input (see shoal_stdin_claim())
+ * @numbered: name a line "line N" in errors, rather than "FILE:N"
+ *
+ * Return: 0; -EINVAL when standard input was read already; -EIO when the
+ * file cannot be opened. Both after printing why.
+ */
+int shoal_lines_open(struct shoal_lines *r, const char *path, bool numbered)
+{
+	bool in = !strcmp(path, "-");
+
+	memset(r, 0, sizeof(*r));
+	r->numbered = numbered;
+	r->name = in ? "standard input" : path;
+	if (in) {
+		if (shoal_stdin_claim())
+			return -EINVAL;
+		r->f = stdin;
+		return 0;
+	}
+	r->f = fopen(path, "re");
+	if (!r->f) {
+		shoal_perror("opening %s", path);
+		return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * shoal_lines_next - read the next line that holds a word
+ * @r: the reader
+ * @argc: set to the number of words
+ * @argv: set to the words, NULL-terminated, valid until the next call
+ *
+ * Errors printed until the next call or shoal_lines_close() name the line.
+ *
+ * Return: 1 for a line; 0 at the end; -EINVAL for a line that cannot be
+ * split (after printing why; the next call reads on); -EIO when the file
+ * cannot be read, -ENOMEM (both after printing why).
+ */
+int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv)
+{
+	int err;
+
+	if (!r->pushed) {
+		shoal_err_push(r->where);
+		r->pushed = true;
+	}
+	for (;;) {
+		if (getline(&r->line, &r->size, r->f) < 0)
+			break;
+		r->lineno++;
+		if (r->numbered)
+			snprintf(r->where, sizeof(r->where), "line %u", r->lineno);
+		else
+			snprintf(r->where, sizeof(r->where), "%s:%u", r->name,
+				 r->lineno);
+		err = shoal_split_words(r->line, &r->words, argc);
+		if (err == -ENOMEM)
+			shoal_err("%s", strerror(ENOMEM));
+		if (err)
+			return err;
+		if (*argc) {
+			*argv = r->words;
+			return 1;
+		}
+	}
+	shoal_err_pop();
+	r->pushed = false;
+	if (ferror(r->f)) {
+		shoal_perror("reading %s", r->name);
+		return -EIO;
+	}
+	return 0;
+}
+
+/**
+ * shoal_lines_close - close what shoal_lines_open() opened
+ * @r: the reader
+ *
+ * The line buffer is wiped: a line may name a key file, or be a key put
+ * where a file name should be.
+ */
+void shoal_lines_close(struct shoal_lines *r)
+{
+	if (r->pushed)
+		shoal_err_pop();
+	if (r->line)
+		shoal_wipe(r->line, r->size);
+	free(r->line);
+	free(r->words);
+	if (r->f && r->f != stdin)
+		fclose(r->f);
+	memset(r, 0, sizeof(*r));
+}
