@@ -60,7 +60,7 @@ style: $(CHECKPATCH)
 
 test:
 	selftests/deps.sh
-	$(VM_RUN) selftests/run_tests.sh
+	$(VM_RUN) --timeout 4800 selftests/run_tests.sh
 
 demo:
 	selftests/deps.sh
