@@ -544,6 +544,14 @@ int shoal_nl_open(struct shoal_nl *nl)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
+	/*
+	 * A group of thousands of members comes back in one reply bigger
+	 * than libnl's default buffer: peek at each message's size first,
+	 * and let the socket queue more than libnl's 32 KiB (the kernel caps
+	 * it at net.core.rmem_max), or the ack after the reply overruns it.
+	 */
+	nl_socket_enable_msg_peek(nl->sk);
+	nl_socket_set_buffer_size(nl->sk, 4 << 20, 0);
 	err = shoal_nl_resolve(nl);
 	if (!err && shoal_nl_keeping)
 		shoal_nl_kept = *nl;
