@@ -49,37 +49,20 @@ static struct shoal_group *shoal_nl_group_find(struct genl_info *info)
 /*
  * A member list may be longer than one attribute can hold (8191 ids): a
  * request then carries several members attributes, one list together.
- * The next entry after @entry (NULL: the first), or NULL at the end.
+ * The first entry of them that holds @id, for error reports.
  */
-static struct nlattr *shoal_nl_member_next(struct genl_info *info,
-					   struct nlattr *entry)
+static struct nlattr *shoal_nl_member_attr(struct genl_info *info, u32 id)
 {
-	struct nlattr *head = genlmsg_data(info->genlhdr);
-	int len = genlmsg_len(info->genlhdr);
-	struct nlattr *list, *e;
-	bool past = !entry;
-	int rem, erem;
+	struct nlattr *head = genlmsg_data(info->genlhdr), *list, *e;
+	int len = genlmsg_len(info->genlhdr), rem, erem;
 
 	nla_for_each_attr(list, head, len, rem) {
 		if (nla_type(list) != SHOAL_A_GROUP_MEMBERS)
 			continue;
-		nla_for_each_nested(e, list, erem) {
-			if (past)
+		nla_for_each_nested(e, list, erem)
+			if (nla_get_u32(e) == id)
 				return e;
-			past = e == entry;
-		}
 	}
-	return NULL;
-}
-
-/* The first entry of the member lists that holds @id, for error reports. */
-static struct nlattr *shoal_nl_member_attr(struct genl_info *info, u32 id)
-{
-	struct nlattr *e = NULL;
-
-	while ((e = shoal_nl_member_next(info, e)))
-		if (nla_get_u32(e) == id)
-			return e;
 	return info->attrs[SHOAL_A_GROUP_MEMBERS];
 }
 
