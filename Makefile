@@ -66,6 +66,11 @@ demo:
 	selftests/deps.sh
 	$(VM_RUN) selftests/demo.sh
 
+# shoal against veth, VXLAN and WireGuard, one VM boot per CPU model:
+# bench/results.json, plots, a table (Documentation/performance.rst).
+bench:
+	selftests/bench/run
+
 install: module tool
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
@@ -86,5 +91,5 @@ clean:
 		Module.symvers modules.order .check.log
 	$(MAKE) -C tools clean
 
-.PHONY: all module module-debug tool check style test demo install \
+.PHONY: all module module-debug tool check style test demo bench install \
 	dkms-install clean

@@ -1,0 +1,407 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The shoal authors.
+#
+# Turns the raw results of selftests/bench/guest.sh (one directory per VM
+# boot, i.e. per CPU model) into figures: min/median/max over repetitions
+# per scenario and system, ratios between systems computed inside each
+# boot, issue #5's targets checked against them, a table on stdout,
+# results.json, and PNG plots (if matplotlib is there).
+#
+#   report.py BENCHDIR        reads BENCHDIR/raw/*/, writes BENCHDIR/results.json,
+#                             BENCHDIR/throughput.png, BENCHDIR/fanout.png
+
+import json
+import os
+import re
+import statistics
+import sys
+import time
+
+SYSTEMS = ["veth", "vxlan", "wg", "shoal"]
+
+
+def percentile(xs, p):
+    """The p-th percentile of xs (nearest rank)."""
+    xs = sorted(xs)
+    k = max(0, min(len(xs) - 1, int(round(p / 100.0 * len(xs) + 0.5)) - 1))
+    return xs[k]
+
+
+def summary(values):
+    return {"reps": len(values), "values": values, "min": min(values),
+            "median": statistics.median(values), "max": max(values)}
+
+
+def iperf_value(path, scen):
+    """S1/S2: received Mbit/s; S3: received datagrams/s (64-byte)."""
+    with open(path) as f:
+        d = json.load(f)
+    if "error" in d:
+        raise ValueError(d["error"])
+    r = d["end"]["sum_received"]
+    if scen == "s3":
+        length = d["start"]["test_start"]["blksize"]
+        return r["bytes"] / length / r["seconds"]
+    return r["bits_per_second"] / 1e6
+
+
+def ping_times(path):
+    """Per-reply round trip times of a ping output, in microseconds."""
+    with open(path) as f:
+        return [float(m.group(1)) * 1000
+                for m in re.finditer(r"time=([0-9.]+) ms", f.read())]
+
+
+def tcrypt(path):
+    """{(direction, block size): bytes per second}, and the driver name."""
+    speeds, direction, driver = {}, None, None
+    with open(path) as f:
+        for line in f:
+            m = re.search(r"testing speed of \S+ \((\S+)\) (encryption|decryption)",
+                          line)
+            if m:
+                driver, direction = m.group(1), m.group(2)
+                continue
+            m = re.search(r"(\d+) byte blocks\): (\d+) operations in (\d+) "
+                          r"seconds \((\d+) bytes\)", line)
+            if m and direction:
+                speeds[(direction, int(m.group(1)))] = \
+                    int(m.group(4)) / int(m.group(3))
+    return speeds, driver
+
+
+RUN_TIME = {}
+
+
+def load_run(rundir):
+    """Everything measured in one boot: {(scenario, system, params): [values]}."""
+    vals = {}
+    aux = {}
+
+    def add(key, v):
+        vals.setdefault(key, []).append(v)
+
+    pings = {}
+    with open(os.path.join(rundir, "raw.jsonl")) as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    for r in records:
+        scen, sys_, rep = r["scenario"], r["system"], r["rep"]
+        try:
+            if r.get("kind") == "iperf3":
+                v = iperf_value(os.path.join(rundir, r["file"]), scen)
+                if scen == "s3":
+                    # Delivered by the tunnel (B's inner device) per
+                    # second; what the application read is s3_app.
+                    add(("s3_app", sys_, ""), v)
+                    meta_t = r.get("seconds") or RUN_TIME.get(rundir)
+                    add(("s3", sys_, ""), r["dev_rx"] / meta_t)
+                else:
+                    add((scen, sys_, ""), v)
+            elif r.get("kind") == "ping":
+                t = ping_times(os.path.join(rundir, r["file"]))
+                if t:
+                    pings[(sys_, rep)] = t
+                    add(("s4_p50", sys_, ""), percentile(t, 50))
+                    add(("s4_p99", sys_, ""), percentile(t, 99))
+            elif r.get("kind") == "tcrypt":
+                speeds, driver = tcrypt(os.path.join(rundir, r["file"]))
+                aux["tcrypt_driver"] = driver
+                aux["tcrypt"] = {"%s %d" % k: v for k, v in speeds.items()}
+            elif scen == "s5rx":
+                add(("s5rx", sys_, "1400 B"), r["rx_packets"] / r["send_seconds"])
+            elif scen == "s5":
+                p = "N=%d %d B" % (r["n"], r["size"])
+                add(("s5", sys_, p), r["copies"] / r["send_seconds"])
+                add(("s5_inner", sys_, p), r["sent"] / r["send_seconds"])
+            elif scen == "s6":
+                p = "%d peers" % r["peers"]
+                add(("s6_add", sys_, p), r["add_seconds"])
+                add(("s6_dump", sys_, p), r["dump_seconds"])
+                add(("s6_mem", sys_, p), r["kernel_kb"] * 1024.0 / r["peers"])
+        except (OSError, ValueError, KeyError, ZeroDivisionError) as e:
+            print("report: %s: %s %s rep %s: %s" % (rundir, scen, sys_, rep, e),
+                  file=sys.stderr)
+    # S4 as added over plain veth, repetition by repetition (same boot,
+    # same moment).
+    for (sys_, rep), t in pings.items():
+        base = pings.get(("veth", rep))
+        if sys_ == "veth" or not base:
+            continue
+        add(("s4_p50_added", sys_, ""), percentile(t, 50) - percentile(base, 50))
+        add(("s4_p99_added", sys_, ""), percentile(t, 99) - percentile(base, 99))
+    return vals, aux
+
+
+UNITS = {
+    "s1": "Mbit/s", "s2": "Mbit/s", "s3": "pps", "s3_app": "pps", "s4_p50": "us",
+    "s4_p99": "us", "s4_p50_added": "us", "s4_p99_added": "us",
+    "s5rx": "pps", "s5": "copies/s", "s5_inner": "packets/s",
+    "s6_add": "s", "s6_dump": "s", "s6_mem": "bytes/peer", "s7": "x",
+}
+TITLES = {
+    "s1": "S1 TCP 1 flow", "s2": "S2 TCP 8 flows", "s3": "S3 UDP 64 B delivered",
+    "s3_app": "S3 UDP 64 B read by iperf3",
+    "s4_p50": "S4 RTT p50", "s4_p99": "S4 RTT p99",
+    "s4_p50_added": "S4 p50 added over veth",
+    "s4_p99_added": "S4 p99 added over veth",
+    "s5rx": "S5 one receiver's rx (decrypt)", "s5": "S5 fan-out copies",
+    "s5_inner": "S5 fan-out inner pkts", "s6_add": "S6 add peers",
+    "s6_dump": "S6 dump peers", "s6_mem": "S6 kernel memory",
+    "s7": "S7 S1 / 1 vCPU AEAD",
+}
+
+
+def analyse(vals, aux):
+    """Summaries, S7, ratios and targets of one boot."""
+    med = {k: statistics.median(v) for k, v in vals.items()}
+    out = {"scenarios": [], "ratios": {}, "targets": []}
+    for (scen, sys_, p), v in sorted(vals.items()):
+        e = {"scenario": scen, "title": TITLES.get(scen, scen), "system": sys_,
+             "params": p, "unit": UNITS.get(scen, "")}
+        e.update(summary(v))
+        out["scenarios"].append(e)
+
+    # S7: S1 goodput over one vCPU's AEAD throughput (1420-byte blocks).
+    aead = aux.get("tcrypt", {}).get("encryption 1420")
+    if aead:
+        out["aead"] = {"driver": aux.get("tcrypt_driver"),
+                       "encryption_1420_MBps": aead / 1e6,
+                       "decryption_1420_MBps":
+                           aux["tcrypt"].get("decryption 1420", 0) / 1e6}
+        for sys_ in ("wg", "shoal"):
+            v = vals.get(("s1", sys_, ""))
+            if v:
+                s7 = [x * 1e6 / 8 / aead for x in v]
+                vals[("s7", sys_, "")] = s7
+                med[("s7", sys_, "")] = statistics.median(s7)
+                e = {"scenario": "s7", "title": TITLES["s7"], "system": sys_,
+                     "params": "", "unit": "x"}
+                e.update(summary(s7))
+                out["scenarios"].append(e)
+
+    def ratio(name, a, b):
+        if a in med and b in med and med[b]:
+            out["ratios"][name] = med[a] / med[b]
+        return out["ratios"].get(name)
+
+    for scen in ("s1", "s2", "s3", "s3_app", "s5rx"):
+        for other in ("wg", "vxlan", "veth"):
+            ratio("%s shoal/%s" % (scen, other), (scen, "shoal", ""), (scen, other, ""))
+            ratio("%s shoal/%s" % (scen, other), (scen, "shoal", "1400 B"),
+                  (scen, other, "1400 B"))
+        ratio("%s wg/vxlan" % scen, (scen, "wg", ""), (scen, "vxlan", ""))
+    ratio("s4 p50 added shoal/wg", ("s4_p50_added", "shoal", ""),
+          ("s4_p50_added", "wg", ""))
+    ratio("s4 p99 added shoal/wg", ("s4_p99_added", "shoal", ""),
+          ("s4_p99_added", "wg", ""))
+    params = sorted({p for (s, _, p) in vals if s == "s5"},
+                    key=lambda p: [int(x) for x in re.findall(r"\d+", p)])
+    for p in params:
+        ratio("s5 %s shoal/vxlan" % p, ("s5", "shoal", p), ("s5", "vxlan", p))
+        ratio("s5 %s shoal/wg" % p, ("s5", "shoal", p), ("s5", "wg", p))
+    # The cost of one more member, as a fraction of one encrypted send:
+    # a packet to N members takes N / copies_per_s(N) seconds.
+    for size in (64, 1400):
+        c1 = med.get(("s5", "shoal", "N=1 %d B" % size))
+        for n in (16, 256, 1024):
+            cn = med.get(("s5", "shoal", "N=%d %d B" % (n, size)))
+            if c1 and cn:
+                t1, tn = 1 / c1, n / cn
+                out["ratios"]["s5 member cost/send N=%d %d B" % (n, size)] = \
+                    (tn - t1) / (n - 1) / t1
+
+    def target(what, value, ok):
+        out["targets"].append({"target": what, "value": value,
+                               "holds": None if value is None else ok(value)})
+
+    r = out["ratios"]
+    target("S3 shoal/wg >= 2.0", r.get("s3 shoal/wg"), lambda v: v >= 2.0)
+    target("S3 shoal/vxlan >= 0.9", r.get("s3 shoal/vxlan"), lambda v: v >= 0.9)
+    target("S4 p50 added shoal/wg <= 0.3", r.get("s4 p50 added shoal/wg"),
+           lambda v: v <= 0.3)
+    target("S5 N=256 1400 B shoal/vxlan >= 0.8",
+           r.get("s5 N=256 1400 B shoal/vxlan"), lambda v: v >= 0.8)
+    target("S5 N=256 1400 B shoal/wg >= 3",
+           r.get("s5 N=256 1400 B shoal/wg"), lambda v: v >= 3)
+    target("S5 one more member <= 0.1 of an encrypted send (N=256, 1400 B)",
+           r.get("s5 member cost/send N=256 1400 B"), lambda v: v <= 0.1)
+    target("S1 shoal/wg >= 1.5", r.get("s1 shoal/wg"), lambda v: v >= 1.5)
+    target("S7 shoal >= 0.7", med.get(("s7", "shoal", "")), lambda v: v >= 0.7)
+    target("S6 add 10,000 peers < 1 s", med.get(("s6_add", "shoal", "10000 peers")),
+           lambda v: v < 1)
+    target("S6 dump 10,000 peers < 1 s", med.get(("s6_dump", "shoal", "10000 peers")),
+           lambda v: v < 1)
+    return out
+
+
+def fmt(v, unit):
+    if v is None:
+        return "-"
+    if unit in ("s", "x") or abs(v) < 10:
+        return "%.3g" % v
+    return "%.0f" % v
+
+
+def table(label, meta, res):
+    """The stdout table of one boot."""
+    lines = ["", "== %s: %s, %s CPUs, %s, %s" % (
+        label, meta.get("cpu_model"), meta.get("cpus"), meta.get("kernel"),
+        meta.get("date"))]
+    p = meta.get("params", {})
+    lines.append("   reps %s, iperf3 %s s, %s pings, fan-out %s s per point; "
+                 "median (min-max) of the repetitions" % (
+                     p.get("reps"), p.get("time"), p.get("pings"),
+                     p.get("fanout_time")))
+    if "aead" in res:
+        lines.append("   AEAD (tcrypt, 1 vCPU, %s, 1420 B): %.1f MB/s encrypt" % (
+            res["aead"]["driver"], res["aead"]["encryption_1420_MBps"]))
+    rows = {}
+    for e in res["scenarios"]:
+        key = (e["scenario"], e["params"])
+        rows.setdefault(key, {})[e["system"]] = e
+    head = "%-34s %-10s" % ("scenario", "unit") + "".join(
+        "%22s" % s for s in SYSTEMS)
+    lines.append(head)
+    order = list(TITLES)
+    for key in sorted(rows, key=lambda k: (order.index(k[0]) if k[0] in order else 99,
+                                           [int(x) for x in re.findall(r"\d+", k[1])])):
+        r = rows[key]
+        unit = UNITS.get(key[0], "")
+        name = TITLES.get(key[0], key[0]) + (" " + key[1] if key[1] else "")
+        cells = ""
+        for s in SYSTEMS:
+            e = r.get(s)
+            cells += "%22s" % ("" if e is None else "%s (%s-%s)" % (
+                fmt(e["median"], unit), fmt(e["min"], unit), fmt(e["max"], unit)))
+        lines.append("%-34s %-10s%s" % (name[:34], unit, cells))
+    lines.append("   ratios (of medians):")
+    for k, v in res["ratios"].items():
+        lines.append("     %-44s %.3f" % (k, v))
+    lines.append("   targets (issue #5):")
+    for t in res["targets"]:
+        state = {True: "holds", False: "MISSED", None: "not measured"}[t["holds"]]
+        lines.append("     %-62s %-8s %s" % (
+            t["target"], "-" if t["value"] is None else "%.3g" % t["value"], state))
+    return "\n".join(lines)
+
+
+def plots(benchdir, runs):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("report: no matplotlib, no plots", file=sys.stderr)
+        return []
+    labels = list(runs)
+    colors = {"veth": "#999999", "vxlan": "#4c72b0", "wg": "#dd8452",
+              "shoal": "#55a868"}
+    written = []
+
+    # Throughput per system: one panel per scenario, a group of bars per
+    # CPU model, min-max as error bars.
+    scens = ["s1", "s2", "s3", "s5rx"]
+    fig, axes = plt.subplots(1, len(scens), figsize=(4 * len(scens), 4))
+    for ax, scen in zip(axes, scens):
+        width = 0.8 / len(SYSTEMS)
+        for j, s in enumerate(SYSTEMS):
+            xs, ys, lo, hi = [], [], [], []
+            for i, label in enumerate(labels):
+                for e in runs[label]["results"]["scenarios"]:
+                    if e["scenario"] == scen and e["system"] == s:
+                        xs.append(i + (j - (len(SYSTEMS) - 1) / 2) * width)
+                        ys.append(e["median"])
+                        lo.append(e["median"] - e["min"])
+                        hi.append(e["max"] - e["median"])
+            if xs:
+                ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2,
+                       color=colors[s], label=s)
+        ax.set_xticks(range(len(labels)))
+        ax.set_xticklabels(["-cpu " + l for l in labels])
+        ax.set_title(TITLES[scen], fontsize=10)
+        ax.set_ylabel(UNITS[scen])
+    axes[0].legend(fontsize=8)
+    fig.suptitle("shoal bench: throughput per system (median of repetitions, "
+                 "min-max bars; emulated VM: compare within a CPU model)",
+                 fontsize=9)
+    fig.tight_layout()
+    path = os.path.join(benchdir, "throughput.png")
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    written.append(path)
+
+    # Fan-out: copies/s against N, one panel per inner packet size.
+    sizes = sorted({int(re.search(r"(\d+) B", e["params"]).group(1))
+                    for run in runs.values()
+                    for e in run["results"]["scenarios"] if e["scenario"] == "s5"})
+    if sizes:
+        fig, axes = plt.subplots(1, len(sizes), figsize=(6 * len(sizes), 4.5),
+                                 squeeze=False)
+        for ax, size in zip(axes[0], sizes):
+            for k, label in enumerate(labels):
+                for s in ("vxlan", "wg", "shoal"):
+                    pts = sorted(
+                        (int(re.search(r"N=(\d+)", e["params"]).group(1)), e)
+                        for e in runs[label]["results"]["scenarios"]
+                        if e["scenario"] == "s5" and e["system"] == s
+                        and e["params"].endswith(" %d B" % size))
+                    if not pts:
+                        continue
+                    ax.errorbar([n for n, _ in pts], [e["median"] for _, e in pts],
+                                yerr=[[e["median"] - e["min"] for _, e in pts],
+                                      [e["max"] - e["median"] for _, e in pts]],
+                                color=colors[s], marker="o",
+                                linestyle=["-", "--", ":"][k % 3],
+                                label="%s (-cpu %s)" % (s, label), capsize=2)
+            ax.set_xscale("log", base=2)
+            ax.set_xlabel("receivers N")
+            ax.set_ylabel("copies/s on the sender's underlay")
+            ax.set_title("S5 fan-out 1:N, %d-byte inner packets" % size,
+                         fontsize=10)
+            ax.set_ylim(bottom=0)
+            ax.legend(fontsize=7)
+        fig.tight_layout()
+        path = os.path.join(benchdir, "fanout.png")
+        fig.savefig(path, dpi=90)
+        plt.close(fig)
+        written.append(path)
+    return written
+
+
+def main():
+    benchdir = sys.argv[1] if len(sys.argv) > 1 else "bench"
+    rawdir = os.path.join(benchdir, "raw")
+    runs = {}
+    for label in sorted(os.listdir(rawdir), key=lambda l: (l != "qemu64", l)):
+        d = os.path.join(rawdir, label)
+        if not os.path.exists(os.path.join(d, "raw.jsonl")):
+            print("report: %s: no results" % d, file=sys.stderr)
+            continue
+        try:
+            with open(os.path.join(d, "meta.json")) as f:
+                meta = json.load(f)
+        except (OSError, ValueError):
+            meta = {}
+        RUN_TIME[d] = meta.get("params", {}).get("time")
+        vals, aux = load_run(d)
+        runs[label] = {"meta": meta, "results": analyse(vals, aux)}
+    if not runs:
+        print("report: no results under %s" % rawdir, file=sys.stderr)
+        return 1
+    for label, run in runs.items():
+        print(table(label, run["meta"], run["results"]))
+    pngs = plots(benchdir, runs)
+    doc = {"generated": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+           "note": "Emulated CPUs (QEMU TCG): only ratios within one run "
+                   "(one CPU model) mean anything.",
+           "runs": runs, "plots": [os.path.basename(p) for p in pngs]}
+    with open(os.path.join(benchdir, "results.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+    print("\nreport: wrote %s/results.json%s" % (
+        benchdir, "".join(", " + p for p in pngs)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
