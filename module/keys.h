@@ -85,6 +85,7 @@ struct shoal_rx_epoch {
  * @derive_stamp: jiffies of the current rate-limit second
  * @derive_count: derivations of unknown epochs in it
  * @id: key id
+ * @pairwise: the peer's pairwise key towards this device (RTNL writes)
  * @material: the key
  * @rcu: for freeing after readers are done
  */
@@ -95,6 +96,7 @@ struct shoal_rxkey {
 	unsigned long derive_stamp;
 	unsigned int derive_count;
 	u8 id;
+	bool pairwise;
 	u8 material[SHOAL_KEY_LEN];
 	struct rcu_head rcu;
 };

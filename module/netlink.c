@@ -22,6 +22,7 @@ const struct nla_policy shoal_key_policy[SHOAL_A_KEY_MAX + 1] = {
 	[SHOAL_A_KEY_SLOT]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[SHOAL_A_KEY_ID]	= { .type = NLA_U8 },
 	[SHOAL_A_KEY_MATERIAL]	= NLA_POLICY_EXACT_LEN(SHOAL_KEY_LEN),
+	[SHOAL_A_KEY_PAIRWISE]	= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static struct netlink_range_validation shoal_replay_window_range = {

@@ -26,9 +26,14 @@ const struct nla_policy shoal_nl_prefix_policy[SHOAL_A_PREFIX_MAX + 1] = {
 	[SHOAL_A_PREFIX_CIDR]	= NLA_POLICY_MAX(NLA_U8, 128),
 };
 
+/*
+ * One receive key entry: a new key (@key), a new pairwise mark for the
+ * installed key with @id (@pairwise >= 0, no @key), or else its removal.
+ */
 struct shoal_nl_rxop {
 	u8 id;
-	struct shoal_rxkey *key;	/* NULL: remove the key with @id */
+	s8 pairwise;
+	struct shoal_rxkey *key;
 	struct nlattr *attr;
 };
 
@@ -202,6 +207,8 @@ static int shoal_nl_parse_rxkeys(struct nlattr *keys,
 			return -EINVAL;
 		}
 		op->id = nla_get_u8(tb[SHOAL_A_KEY_ID]);
+		op->pairwise = tb[SHOAL_A_KEY_PAIRWISE] ?
+			       nla_get_u8(tb[SHOAL_A_KEY_PAIRWISE]) : -1;
 		op->attr = entry;
 		for (i = 0; i < c->nrx; i++) {
 			if (c->rx[i].id == op->id) {
@@ -215,6 +222,7 @@ static int shoal_nl_parse_rxkeys(struct nlattr *keys,
 						  nla_data(tb[SHOAL_A_KEY_MATERIAL]));
 			if (!op->key)
 				return -ENOMEM;
+			op->key->pairwise = op->pairwise > 0;
 		}
 		c->nrx++;
 	}
@@ -296,6 +304,11 @@ static int shoal_nl_rx_plan(struct shoal_peer *peer,
 					    "The peer has no receive key with this id");
 			return -ENOENT;
 		}
+		if (!c->rx[i].key && c->rx[i].pairwise >= 0) {
+			/* A new mark for the key in slot s: it stays. */
+			slot[i] = s;
+			continue;
+		}
 		if (s == SHOAL_PEER_RX_KEYS) {
 			for (s = 0; s < SHOAL_PEER_RX_KEYS; s++)
 				if (!used[s])
@@ -358,10 +371,16 @@ static int shoal_nl_peer_apply(struct shoal_peer *peer,
 	for (i = 0; i < c->nrx; i++) {
 		struct shoal_rxkey *old = rtnl_dereference(peer->rxkeys[slot[i]]);
 
+		if (!c->rx[i].key && c->rx[i].pairwise >= 0) {
+			WRITE_ONCE(old->pairwise, c->rx[i].pairwise);
+			continue;
+		}
 		rcu_assign_pointer(peer->rxkeys[slot[i]], c->rx[i].key);
 		c->rx[i].key = NULL;
 		shoal_rxkey_free(old);
 	}
+	if (c->nrx)
+		shoal_peer_update_pairwise(peer);
 	if (c->has_tx) {
 		struct shoal_txkey *old = rtnl_dereference(peer->txkey);
 
@@ -559,7 +578,8 @@ static int shoal_nl_put_rxkeys(struct sk_buff *msg, struct shoal_peer *peer)
 		if (!k)
 			continue;
 		entry = nla_nest_start(msg, ++n);
-		if (!entry || nla_put_u8(msg, SHOAL_A_KEY_ID, k->id)) {
+		if (!entry || nla_put_u8(msg, SHOAL_A_KEY_ID, k->id) ||
+		    (k->pairwise && nla_put_u8(msg, SHOAL_A_KEY_PAIRWISE, 1))) {
 			nla_nest_cancel(msg, nest);
 			return -EMSGSIZE;
 		}

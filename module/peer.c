@@ -192,3 +192,25 @@ struct shoal_rxkey *shoal_peer_rxkey(struct shoal_peer *peer, u8 id)
 	}
 	return NULL;
 }
+
+/**
+ * shoal_peer_update_pairwise - recompute whether a peer must use pairwise keys
+ * @peer: the peer, whose receive keys just changed
+ *
+ * Once one of its receive keys is marked pairwise, the peer is known to
+ * protect what it sends to this device with a key only the two of them
+ * hold; a datagram under any other of its keys (its sender keys, which
+ * other hosts hold too) may be forged and is refused. Under RTNL.
+ */
+void shoal_peer_update_pairwise(struct shoal_peer *peer)
+{
+	bool pairwise = false;
+	int i;
+
+	for (i = 0; i < SHOAL_PEER_RX_KEYS; i++) {
+		struct shoal_rxkey *k = rtnl_dereference(peer->rxkeys[i]);
+
+		pairwise |= k && k->pairwise;
+	}
+	WRITE_ONCE(peer->pairwise_only, pairwise);
+}

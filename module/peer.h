@@ -39,8 +39,12 @@ union shoal_endpoint {
  * @ep_lock: guards @endpoint, which roaming changes from softirq
  * @endpoint: where its datagrams go; family AF_UNSPEC when unknown
  * @dst_cache: route to @endpoint
+ * @pmtu: the largest inner packet its route carries whole (the route's
+ *	MTU less shoal's overhead), as of the last send; 0 before one
  * @rxkeys: its keys this device decrypts with (RCU, written under RTNL)
  * @txkey: pairwise key for unicast to it, or NULL (as @rxkeys)
+ * @pairwise_only: one of @rxkeys is marked pairwise: datagrams under its
+ *	other keys are refused (as @rxkeys)
  * @keepalive: seconds between keepalives; 0 for none
  * @keepalive_timer: sends them
  * @last_rx: jiffies of the last authenticated datagram; 0 before any
@@ -57,8 +61,10 @@ struct shoal_peer {
 	rwlock_t ep_lock;
 	union shoal_endpoint endpoint;
 	struct dst_cache dst_cache;
+	unsigned int pmtu;
 	struct shoal_rxkey __rcu *rxkeys[SHOAL_PEER_RX_KEYS];
 	struct shoal_txkey __rcu *txkey;
+	bool pairwise_only;
 	u16 keepalive;
 	struct timer_list keepalive_timer;
 	unsigned long last_rx;
@@ -75,5 +81,6 @@ void shoal_peer_set_endpoint(struct shoal_peer *peer,
 			     const union shoal_endpoint *ep);
 void shoal_peer_set_keepalive(struct shoal_peer *peer, u16 secs);
 struct shoal_rxkey *shoal_peer_rxkey(struct shoal_peer *peer, u8 id);
+void shoal_peer_update_pairwise(struct shoal_peer *peer);
 
 #endif /* _SHOAL_PEER_H */

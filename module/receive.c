@@ -249,6 +249,11 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	k = shoal_peer_rxkey(peer, hdr.key_id);
 	if (!k)
 		goto drop;
+	/* Anyone holding this sender's shared key could have made it. */
+	reason = SHOAL_STAT_DROP_NOT_PAIRWISE;
+	if (unlikely(READ_ONCE(peer->pairwise_only) &&
+		     !READ_ONCE(k->pairwise)))
+		goto drop;
 
 	shoal_outer_get(skb, &outer);
 	__skb_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN);

@@ -76,6 +76,41 @@ static bool shoal_send_too_big(struct sk_buff *skb, unsigned int mtu)
 	return true;
 }
 
+/*
+ * Whether the path to @peer is too narrow for @skb: its route's MTU, less
+ * the overhead, is below the device's, and the inner packet must not be
+ * fragmented (IPv6, or IPv4 with DF). Its sender is then told the path's
+ * MTU, as a router would; a packet that may be fragmented leaves in outer
+ * fragments instead. The header was pulled by shoal_send_daddr().
+ */
+static bool shoal_send_path_too_big(struct shoal_peer *peer,
+				    struct sk_buff *skb)
+{
+	unsigned int pmtu = READ_ONCE(peer->pmtu);
+
+	if (likely(!pmtu || pmtu >= READ_ONCE(peer->sd->dev->mtu)))
+		return false;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) ||
+		    pmtu < IPV4_MIN_MTU)
+			return false;
+	} else if (pmtu < IPV6_MIN_MTU) {
+		return false;
+	}
+	return shoal_send_too_big(skb, pmtu);
+}
+
+/* Remembers what the route to @peer carries, for the next packets. */
+static void shoal_send_note_pmtu(struct shoal_peer *peer,
+				 struct dst_entry *dst, unsigned int overhead)
+{
+	unsigned int mtu = dst_mtu(dst);
+
+	mtu = mtu > overhead ? mtu - overhead : 0;
+	if (unlikely(READ_ONCE(peer->pmtu) != mtu))
+		WRITE_ONCE(peer->pmtu, mtu);
+}
+
 static void shoal_send_drop(struct shoal_peer *peer, struct sk_buff *skb,
 			    enum shoal_stat reason)
 {
@@ -155,6 +190,7 @@ static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
 		saddr = fl4.saddr;
 		dst_cache_set_ip4(&peer->dst_cache, &rt->dst, saddr);
 	}
+	shoal_send_note_pmtu(peer, &rt->dst, SHOAL_OVERHEAD_V4);
 	udp_tunnel_xmit_skb(rt, sk, skb, saddr, ep->addr4.sin_addr.s_addr, tos,
 			    ip4_dst_hoplimit(&rt->dst), 0, htons(sd->port),
 			    ep->addr4.sin_port,
@@ -191,6 +227,7 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 		saddr = fl6.saddr;
 		dst_cache_set_ip6(&peer->dst_cache, dst, &saddr);
 	}
+	shoal_send_note_pmtu(peer, dst, SHOAL_OVERHEAD_V6);
 	skb->dev = sd->dev;
 	return udp_tunnel6_xmit_skb(dst, sk, skb, sd->dev, &saddr, &daddr, tos,
 				    ip6_dst_hoplimit(dst), 0, htons(sd->port),
@@ -738,7 +775,8 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 		kfree_skb(skb);
 		goto out;
 	}
-	if (unlikely(shoal_send_too_big(skb, READ_ONCE(dev->mtu)))) {
+	if (unlikely(shoal_send_too_big(skb, READ_ONCE(dev->mtu)) ||
+		     shoal_send_path_too_big(peer, skb))) {
 		shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TOO_BIG);
 		goto out;
 	}

@@ -13,6 +13,7 @@ packages=(
 	iproute2 iputils-ping procps util-linux kmod	# ip, ping, ss, setpriv
 	python3 python3-yaml python3-pyroute2		# nl.py, uapi_check.py
 	python3-cryptography tcpdump socat		# tunnel tests, wire.py
+	ethtool						# veth GRO (tunnel tests)
 )
 
 missing=()

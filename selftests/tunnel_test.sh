@@ -320,6 +320,132 @@ mtu()
 		awk '/IpReasmReqds/ { print $2 }')" 0
 }
 
+# The path to a peer narrower than the device: the route's MTU less the
+# overhead is what crosses whole. A packet that must not be fragmented and
+# does not fit is refused with that MTU; one that may be fragmented leaves
+# in outer fragments; TCP learns the path and its transfer arrives intact.
+path_mtu()
+{
+	local dir out pmtu=$((1400 - 68))
+
+	tunnel_pair 4
+	tmpdir dir
+	ip -n "$A" link set veth0 mtu 1400
+	ip -n "$B" link set veth0 mtu 1400
+	ping_ok "$A" 10.0.0.2 1
+	ip netns exec "$A" ping -q -c 2 -i 0.2 -W 5 -M do -s $((pmtu - 28)) \
+		10.0.0.2 >/dev/null
+	out=$(ip netns exec "$A" ping -c 1 -W 2 -M do -s $((pmtu - 27)) \
+		10.0.0.2 2>&1 || true)
+	expect_match "IPv4 path mtu + 1" "$out" "mtu ?=? ?$pmtu"
+	ip netns exec "$A" ping -q -c 2 -i 0.2 -W 5 -M do -s $((pmtu - 48)) \
+		fd10::2 >/dev/null
+	out=$(ip netns exec "$A" ping -c 1 -W 2 -M do -s $((pmtu - 47)) \
+		fd10::2 2>&1 || true)
+	expect_match "IPv6 path mtu + 1" "$out" "mtu ?[=:]? ?$pmtu"
+	expect_eq "peer drop_too_big" "$(stat "$A" peers.0.stats.drop_too_big)" 2
+	# Without DF: fragmented outside, reassembled by the receiver.
+	ip netns exec "$A" ping -q -c 2 -i 0.2 -W 5 -M dont -s 1380 \
+		10.0.0.2 >/dev/null
+	(($(ip netns exec "$B" nstat -az IpReasmOKs |
+		awk '/IpReasmOKs/ { print $2 }') >= 2))
+	tcp_transfer "$A" "$B" 10.0.0.2 $((4 << 20)) "$dir"
+}
+
+# Outer UDP GRO: a burst of datagrams from one peer is merged on the
+# receiving veth and climbs the IP stack as fewer, larger skbs; every inner
+# packet is still delivered.
+outer_gro()
+{
+	local tr=/sys/kernel/tracing ev before merged
+
+	require_cmd ethtool
+	[[ -d $tr/events/net/netif_receive_skb ]] || skip "no tracefs"
+	tunnel_pair 4
+	ping_ok "$A" 10.0.0.2 1
+	# GRO on B's veth (off by default there); a veth takes locally
+	# generated UDP from a TSO-capable peer into GRO only with UDP GRO
+	# forwarding (or fraglist GRO) on as well.
+	ip netns exec "$B" ethtool -K veth0 gro on rx-udp-gro-forwarding on
+	# Datagrams are held on A's veth, then released in one burst, as a
+	# NIC's ring would hand them over.
+	ip netns exec "$A" tc qdisc add dev veth0 root plug limit 1000000
+	ev=$tr/events/net/netif_receive_skb
+	# Outer IPv4 datagrams of a 100-byte inner UDP payload are 196 bytes;
+	# a merged skb carries several.
+	echo 'len > 300' >"$ev/filter"
+	echo >"$tr/trace"
+	echo 1 >"$ev/enable"
+	defer sh -c "echo 0 >$ev/enable; echo 0 >$ev/filter"
+	before=$(stat "$B" stats.rx_packets)
+	ip netns exec "$A" $PY -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(100):
+    s.sendto(bytes(100), ("10.0.0.2", 9))'
+	ip netns exec "$A" tc qdisc change dev veth0 root plug release_indefinite
+	busywait 10000 stat_gt "$B" stats.rx_packets $((before + 99))
+	echo 0 >"$ev/enable"
+	merged=$(grep -c 'netif_receive_skb:.*len=' "$tr/trace" || true)
+	echo "# $merged skbs carried $(sed -n 's/.*netif_receive_skb:.*len=//p' \
+		"$tr/trace" | awk '{ n += $1 / 196 } END { print n + 0 }') datagrams"
+	((merged > 0))
+	expect_eq "inner packets delivered" "$(stat "$B" stats.rx_packets)" \
+		$((before + 100))
+}
+
+# Pairwise keys close the forgery hole of sender keys: once the receiver
+# marks the sender's pairwise key, datagrams under the sender's shared
+# key (which every other receiver holds) are refused. Marking after the
+# sender switched loses nothing.
+pairwise_only()
+{
+	local epoch plain before pid out
+
+	tunnel_pair 4
+	ping_ok "$A" 10.0.0.2 1
+	epoch=$(stat "$A" keys.0.epoch)
+	plain=$($PY -c '
+import sys; sys.path.insert(0, sys.argv[1]); import wire
+print(wire.ipv4("10.0.0.1", "10.0.0.2", 1, wire.icmp_echo(7, 1, b"x")).hex())' \
+		"$SHOAL_TOP/selftests")
+	# Any holder of A's key can pass for A while nothing is marked.
+	before=$(stat "$B" peers.0.stats.rx_packets)
+	send_payload "$A" 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" 1000 "$plain")"
+	busywait 5000 stat_gt "$B" peers.0.stats.rx_packets "$before"
+
+	ip netns exec "$A" shoal genkey >"$KEYS/pair"
+	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 9 "$KEYS/pair"
+	ip netns exec "$A" shoal peer set shoal0 id 2 tx-key 9 "$KEYS/pair"
+	ip netns exec "$A" ping -q -c 300 -i 0.01 -W 5 10.0.0.2 >"$KEYS/flood" &
+	pid=$!
+	sleep 1
+	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 9 pairwise on
+	wait "$pid" || true
+	out=$(cat "$KEYS/flood")
+	expect_match "flood across the marking" "$out" " 0% packet loss"
+	expect_eq "marked" "$(stat "$B" peers.0.rx_keys_pairwise)" "[9]"
+	ip netns exec "$B" shoal peer show shoal0 | grep -q 'rx-keys 1 9 (pairwise)'
+	ping_ok "$A" fd10::2 1
+	ping_ok "$B" 10.0.0.1 1
+
+	# The same forgery is now refused before decryption, and counted.
+	expect_drop not_pairwise send_payload "$A" 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" 1001 "$plain")"
+	expect_eq "peer drop_not_pairwise" \
+		"$(stat "$B" peers.0.stats.drop_not_pairwise)" 1
+	expect_eq "rx dropped" "$(ip -n "$B" -j -s link show shoal0 |
+		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["dropped"])')" 1
+	# A mark needs an installed key; unmarking keeps the key.
+	expect_fail ip netns exec "$B" shoal peer set shoal0 id 1 \
+		rx-key 8 pairwise on
+	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 9 pairwise off
+	expect_eq "unmarked" "$(stat "$B" peers.0.rx_keys_pairwise)" "[]"
+	expect_eq "keys" "$(stat "$B" peers.0.rx_keys)" "[1, 9]"
+	ping_ok "$A" 10.0.0.2 1
+}
+
 tx_dropped()
 {
 	ip -n "$1" -j -s link show shoal0 |
@@ -438,6 +564,6 @@ replay_selftest()
 }
 
 ktap_run ipv4_underlay ipv6_underlay three_hosts_bridge wire_format \
-	dscp_ecn drop_reasons replay_captured underlay_view mtu no_route \
-	key_rotation roaming key_exhaustion \
+	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
+	outer_gro pairwise_only no_route key_rotation roaming key_exhaustion \
 	replay_selftest

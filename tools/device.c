@@ -31,6 +31,7 @@ int shoal_dev_key_parse(struct nlattr *nest, struct shoal_dev_key *k,
 		[SHOAL_A_KEY_PACKETS]	= { .type = NLA_U64 },
 		[SHOAL_A_KEY_EPOCH]	= { .type = NLA_U64 },
 		[SHOAL_A_KEY_EXHAUSTED]	= { .type = NLA_FLAG },
+		[SHOAL_A_KEY_PAIRWISE]	= { .type = NLA_U8 },
 	};
 	struct nlattr *tb[SHOAL_A_KEY_MAX + 1];
 
@@ -45,6 +46,8 @@ int shoal_dev_key_parse(struct nlattr *nest, struct shoal_dev_key *k,
 		k->id = nla_get_u8(tb[SHOAL_A_KEY_ID]);
 	k->active = tb[SHOAL_A_KEY_ACTIVE];
 	k->exhausted = tb[SHOAL_A_KEY_EXHAUSTED];
+	k->pairwise = tb[SHOAL_A_KEY_PAIRWISE] &&
+		      nla_get_u8(tb[SHOAL_A_KEY_PAIRWISE]);
 	if (tb[SHOAL_A_KEY_PACKETS]) {
 		k->packets = nla_get_u64(tb[SHOAL_A_KEY_PACKETS]);
 		k->has_packets = true;

@@ -23,6 +23,7 @@ struct shoal_dev_key {
 	uint8_t id;
 	bool active;
 	bool exhausted;
+	bool pairwise;
 	bool has_packets;
 	bool has_epoch;
 	uint64_t packets;

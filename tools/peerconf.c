@@ -65,9 +65,31 @@ static int shoal_peer_rx_key(char **argv, enum shoal_peer_mode mode,
 	size_t i;
 	int used;
 
-	used = shoal_peer_key_arg(argv, "rx-key", mode, &k);
-	if (used < 0)
-		return used;
+	if (argv[0] && argv[1] && !strcmp(argv[1], "pairwise")) {
+		/* "ID pairwise on|off": a new mark for an installed key. */
+		if (mode != SHOAL_PEER_SET || !argv[2] ||
+		    (strcmp(argv[2], "on") && strcmp(argv[2], "off"))) {
+			shoal_err("rx-key %s pairwise: \"on\" or \"off\", for a key the peer has",
+				  argv[0]);
+			return -EINVAL;
+		}
+		used = shoal_peer_key_arg(argv, "rx-key", mode, &k);
+		if (used < 0)
+			return used;
+		k.path = NULL;
+		k.mark_only = true;
+		k.pairwise = !strcmp(argv[2], "on");
+		used = 3;
+	} else {
+		used = shoal_peer_key_arg(argv, "rx-key", mode, &k);
+		if (used < 0)
+			return used;
+		/* "ID FILE pairwise": a new key, marked. */
+		if (!k.remove && argv[2] && !strcmp(argv[2], "pairwise")) {
+			k.pairwise = true;
+			used = 3;
+		}
+	}
 	for (i = 0; i < c->n_rx; i++) {
 		if (c->rx[i].id == k.id) {
 			shoal_err("rx-key %u given twice", k.id);
@@ -229,8 +251,10 @@ static int shoal_peer_key_put(struct nl_msg *msg, int type,
 	struct nlattr *nest = nla_nest_start(msg, type | NLA_F_NESTED);
 
 	if (!nest || nla_put_u8(msg, SHOAL_A_KEY_ID, k->id) ||
-	    (!k->remove &&
-	     nla_put(msg, SHOAL_A_KEY_MATERIAL, SHOAL_KEY_LEN, k->material)))
+	    (!k->remove && !k->mark_only &&
+	     nla_put(msg, SHOAL_A_KEY_MATERIAL, SHOAL_KEY_LEN, k->material)) ||
+	    ((k->mark_only || (!k->remove && k->pairwise)) &&
+	     nla_put_u8(msg, SHOAL_A_KEY_PAIRWISE, k->pairwise)))
 		return -ENOMEM;
 	nla_nest_end(msg, nest);
 	return 0;

@@ -23,6 +23,8 @@ enum shoal_peer_mode {
 struct shoal_peer_key {
 	const char *path;	/* its file until loaded, "-" for stdin */
 	bool remove;
+	bool mark_only;		/* rx keys: no material, only a new @pairwise */
+	bool pairwise;		/* rx keys: the peer's pairwise key */
 	uint8_t id;
 	uint8_t material[SHOAL_KEY_LEN];
 };

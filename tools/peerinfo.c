@@ -59,6 +59,8 @@ static int shoal_peer_keys(struct nlattr *rx, struct nlattr *tx,
 			    !has_id)
 				return -EBADMSG;
 			p->rx_keys[k.id / 8] |= 1 << (k.id % 8);
+			if (k.pairwise)
+				p->rx_pairwise[k.id / 8] |= 1 << (k.id % 8);
 		}
 	}
 	if (tx) {
@@ -255,6 +257,8 @@ static void shoal_peer_text(FILE *f, const char *indent,
 	for (id = 0, any = false; id < 256; id++) {
 		if (p->rx_keys[id / 8] & (1 << (id % 8))) {
 			fprintf(f, " %u", id);
+			if (p->rx_pairwise[id / 8] & (1 << (id % 8)))
+				fputs(" (pairwise)", f);
 			any = true;
 		}
 	}
@@ -317,6 +321,11 @@ static void shoal_peer_json(struct shoal_json *j, const struct shoal_peer *p)
 	shoal_json_begin_array(j, "rx_keys");
 	for (id = 0; id < 256; id++)
 		if (p->rx_keys[id / 8] & (1 << (id % 8)))
+			shoal_json_uint(j, NULL, id);
+	shoal_json_end_array(j);
+	shoal_json_begin_array(j, "rx_keys_pairwise");
+	for (id = 0; id < 256; id++)
+		if (p->rx_pairwise[id / 8] & (1 << (id % 8)))
 			shoal_json_uint(j, NULL, id);
 	shoal_json_end_array(j);
 	if (p->has_tx_key) {

@@ -29,6 +29,7 @@ struct shoal_peer {
 	struct shoal_prefix *ips;	/* allocated */
 	size_t n_ips;
 	uint8_t rx_keys[256 / 8];	/* a bit per key id */
+	uint8_t rx_pairwise[256 / 8];	/* ... marked pairwise */
 	uint8_t tx_id;
 	uint16_t keepalive;
 	uint64_t tx_packets;

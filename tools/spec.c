@@ -26,6 +26,7 @@ static const struct shoal_nl_attr shoal_spec_key_attrs[SHOAL_A_KEY_MAX + 1] = {
 	[SHOAL_A_KEY_PACKETS]	= { .name = "packets" },
 	[SHOAL_A_KEY_EPOCH]	= { .name = "epoch" },
 	[SHOAL_A_KEY_EXHAUSTED]	= { .name = "exhausted" },
+	[SHOAL_A_KEY_PAIRWISE]	= { .name = "pairwise" },
 	[SHOAL_A_KEY_PAD]	= { .name = "pad" },
 };
 SHOAL_SPEC_SET(shoal_spec_key, shoal_spec_key_attrs);
@@ -58,6 +59,7 @@ static const struct shoal_nl_attr shoal_spec_stats_attrs[SHOAL_A_STATS_MAX + 1] 
 	[SHOAL_A_STATS_DROP_TX_ERROR]		= { .name = "drop-tx-error" },
 	[SHOAL_A_STATS_TX_FANOUT_PACKETS]	= { .name = "tx-fanout-packets" },
 	[SHOAL_A_STATS_TX_FANOUT_COPIES]	= { .name = "tx-fanout-copies" },
+	[SHOAL_A_STATS_DROP_NOT_PAIRWISE]	= { .name = "drop-not-pairwise" },
 	[SHOAL_A_STATS_PAD]			= { .name = "pad" },
 };
 SHOAL_SPEC_SET(shoal_spec_stats, shoal_spec_stats_attrs);

@@ -113,6 +113,30 @@ devstat()
 	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
+# cpu_jiffies: "BUSY TOTAL" jiffies of CPU_A then of CPU_B, from
+# /proc/stat (busy: user, nice, system, irq, softirq, steal).
+cpu_jiffies()
+{
+	awk -v a="cpu$CPU_A" -v b="cpu$CPU_B" '
+		$1 == a || $1 == b {
+			busy = $2 + $3 + $4 + $7 + $8 + $9
+			j[$1] = busy " " (busy + $5 + $6)
+		}
+		END { print j[a], j[b] }' /proc/stat
+}
+
+# cpu_busy BEFORE AFTER: "busy_a=F busy_b=F", the fraction of time each
+# host's CPU was busy between two cpu_jiffies.
+cpu_busy()
+{
+	awk -v x="$1" -v y="$2" 'BEGIN {
+		split(x, p); split(y, q)
+		printf "busy_a=%.4f busy_b=%.4f\n",
+			(q[1] - p[1]) / (q[2] - p[2] + 1e-9),
+			(q[3] - p[3]) / (q[4] - p[4] + 1e-9)
+	}'
+}
+
 # ---------------------------------------------------------------- underlay
 
 # use_pair NAME: hosts A and B are now namespaces bench-NAME-a and -b.
@@ -365,7 +389,7 @@ s4()
 # is bound but never read (no ICMP port unreachable back to A).
 s5rx()
 {
-	local sys=$1 rep=$2 pid rx0 rx1 t0 t1 out
+	local sys=$1 rep=$2 pid rx0 rx1 t0 t1 out j0 j1
 
 	in_b $PY -c 'import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -375,13 +399,17 @@ time.sleep(3600)' &
 	sleep 1
 	rx0=$(devstat "$NS_B" "$DEV" rx_packets)
 	t0=$(now)
+	j0=$(cpu_jiffies)
 	out=$(in_a "$BLAST" -s 1400 -t "$FANOUT_TIME" -p 9 "$INNER_B")
+	j1=$(cpu_jiffies)
 	sleep 0.5	# what is still queued at B
 	t1=$(now)
 	rx1=$(devstat "$NS_B" "$DEV" rx_packets)
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	# shellcheck disable=SC2046
 	record s5rx "$sys" "$rep" size=1400 rx_packets=$((rx1 - rx0)) \
+		$(cpu_busy "$j0" "$j1") \
 		seconds="$(elapsed "$t0" "$t1")" \
 		sent="$(awk '{ print $2 }' <<<"$out")" \
 		send_seconds="$(awk '{ print $6 }' <<<"$out")"
@@ -578,7 +606,8 @@ wg_fresh()
 # still made and sent).
 fan_measure()
 {
-	local sys=$1 n=$2 size=$3 rep=$4 tx0 tx1 d0 d1 t0 t1 out dst=("$GROUP")
+	local sys=$1 n=$2 size=$3 rep=$4 tx0 tx1 d0 d1 t0 t1 out j0 j1
+	local dst=("$GROUP")
 
 	if [[ $sys == wg ]]
 	then
@@ -588,12 +617,15 @@ fan_measure()
 	tx0=$(devstat "$NS_A" veth0 tx_packets)
 	d0=$(devstat "$NS_A" veth0 tx_dropped)
 	t0=$(now)
+	j0=$(cpu_jiffies)
 	out=$(in_a "$BLAST" -i "${FAN_DEV[$sys]}" -s "$size" \
 		-t "$FANOUT_TIME" -b 64 -p 5000 "${dst[@]}")
+	j1=$(cpu_jiffies)
 	t1=$(now)
 	tx1=$(devstat "$NS_A" veth0 tx_packets)
 	d1=$(devstat "$NS_A" veth0 tx_dropped)
-	record s5 "$sys" "$rep" n="$n" size="$size" \
+	# shellcheck disable=SC2046
+	record s5 "$sys" "$rep" n="$n" size="$size" $(cpu_busy "$j0" "$j1") \
 		copies=$((tx1 - tx0 + d1 - d0)) veth_dropped=$((d1 - d0)) \
 		seconds="$(elapsed "$t0" "$t1")" \
 		sent="$(awk '{ print $2 }' <<<"$out")" \
@@ -647,19 +679,45 @@ fanout()
 
 # ---------------------------------------------------------------- S6
 
-# slab_kb: kernel memory that peers take: slab plus per-CPU allocations.
+# slab_kb: kernel memory that peers take: unreclaimable slab plus per-CPU
+# allocations (reclaimable slab, dentries and inodes, moves on its own).
 slab_kb()
 {
-	awk '/^(Slab|Percpu):/ { n += $2 } END { print n }' /proc/meminfo
+	awk '/^(SUnreclaim|Percpu):/ { n += $2 } END { print n }' /proc/meminfo
+}
+
+# settle: let the kernel finish freeing what earlier steps dropped
+# (namespaces are torn down by a workqueue, objects freed after RCU grace
+# periods), so that memory deltas are this step's own.
+settle()
+{
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 3
+}
+
+# s6_cmd SYS WHAT: the control plane command of SYS for WHAT (add, dump)
+# in host A.
+s6_cmd()
+{
+	case $1/$2 in
+	shoal/add)	ip netns exec "$NS_A" shoal peer add shoal0 --file "$WORK/s6.peers" ;;
+	shoal/dump)	ip netns exec "$NS_A" shoal -j peer show shoal0 ;;
+	wg/add)		ip netns exec "$NS_A" wg addconf wg0 "$WORK/s6.wg" ;;
+	wg/dump)	ip netns exec "$NS_A" wg showconf wg0 ;;
+	esac
 }
 
 # s6: time to add PEERS peers (shoal peer add --file: endpoint, a /24 of
 # allowed-ips and a receive key each) and to dump them (shoal -j peer
-# show), and the kernel memory they take. The same for WireGuard (wg
-# addconf of PEERS peers, random public keys, one allowed /24 each).
+# show), and the kernel memory they take: the delta over the add, and the
+# delta over deleting the device again. The same for WireGuard (wg
+# addconf of PEERS peers, random public keys, one allowed /24 each, with
+# a private key set; wg showconf). empty_seconds is the dump of the empty
+# device: what starting the tool in the namespace costs.
 s6()
 {
-	local rep i t0 t1 t2 m0 m1
+	local rep i t0 t1 t2 m0 m1 m2 e0 e1 sys dev
 
 	[[ " $SCENARIOS " == *" s6 "* ]] || return 0
 	shoal genkey >"$WORK/s6.key"
@@ -686,36 +744,34 @@ for i in range(1, n + 1):
 			underlay_up
 			if [[ $sys == shoal ]]
 			then
+				dev=shoal0
 				ip -n "$NS_A" link add shoal0 type shoal
 			else
+				dev=wg0
 				ip -n "$NS_A" link add wg0 type wireguard
 				ip netns exec "$NS_A" wg set wg0 private-key "$WORK/s6.wgkey"
 			fi
-			sync
-			sleep 1
+			e0=$(now)
+			s6_cmd "$sys" dump >/dev/null
+			e1=$(now)
+			settle
 			m0=$(slab_kb)
 			t0=$(now)
-			if [[ $sys == shoal ]]
-			then
-				ip netns exec "$NS_A" shoal peer add shoal0 --file "$WORK/s6.peers"
-			else
-				ip netns exec "$NS_A" wg addconf wg0 "$WORK/s6.wg"
-			fi
+			s6_cmd "$sys" add
 			t1=$(now)
-			if [[ $sys == shoal ]]
-			then
-				ip netns exec "$NS_A" shoal -j peer show shoal0 >"$WORK/s6.dump"
-			else
-				ip netns exec "$NS_A" wg showconf wg0 >"$WORK/s6.dump"
-			fi
+			s6_cmd "$sys" dump >"$WORK/s6.dump"
 			t2=$(now)
-			sleep 1
+			settle
 			m1=$(slab_kb)
+			ip -n "$NS_A" link del "$dev"
+			settle
+			m2=$(slab_kb)
 			record s6 "$sys" "$rep" peers="$PEERS" \
 				add_seconds="$(elapsed "$t0" "$t1")" \
 				dump_seconds="$(elapsed "$t1" "$t2")" \
+				empty_seconds="$(elapsed "$e0" "$e1")" \
 				dump_bytes="$(wc -c <"$WORK/s6.dump")" \
-				kernel_kb=$((m1 - m0))
+				kernel_kb=$((m1 - m0)) freed_kb=$((m1 - m2))
 			underlay_down
 		done
 	done
@@ -735,6 +791,7 @@ meta()
 	json.dump({
 	    "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
 	    "kernel": os.uname().release,
+	    "cmdline": open("/proc/cmdline").read().strip(),
 	    "cpu_model": cpu[0] if cpu else "?",
 	    "cpus": len(cpu),
 	    "simd": [f for f in ("sse3", "ssse3", "avx", "avx2", "avx512f",

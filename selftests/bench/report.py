@@ -109,11 +109,20 @@ def load_run(rundir):
                 aux["tcrypt_driver"] = driver
                 aux["tcrypt"] = {"%s %d" % k: v for k, v in speeds.items()}
             elif scen == "s5rx":
-                add(("s5rx", sys_, "1400 B"), r["rx_packets"] / r["send_seconds"])
+                rate = r["rx_packets"] / r["send_seconds"]
+                add(("s5rx", sys_, "1400 B"), rate)
+                if r.get("busy_b"):
+                    # What one receiver CPU decrypts per second of work.
+                    add(("s5rx_cap", sys_, "1400 B"), rate / r["busy_b"])
             elif scen == "s5":
                 p = "N=%d %d B" % (r["n"], r["size"])
                 add(("s5", sys_, p), r["copies"] / r["send_seconds"])
                 add(("s5_inner", sys_, p), r["sent"] / r["send_seconds"])
+                if "busy_a" in r:
+                    # Both CPUs' work: WireGuard encrypts on every CPU.
+                    cpus = r["busy_a"] + r["busy_b"]
+                    add(("s5_cpu", sys_, p),
+                        r["copies"] / r["send_seconds"] / max(cpus, 1e-3))
             elif scen == "s6":
                 p = "%d peers" % r["peers"]
                 add(("s6_add", sys_, p), r["add_seconds"])
@@ -136,7 +145,8 @@ def load_run(rundir):
 UNITS = {
     "s1": "Mbit/s", "s2": "Mbit/s", "s3": "pps", "s3_app": "pps", "s4_p50": "us",
     "s4_p99": "us", "s4_p50_added": "us", "s4_p99_added": "us",
-    "s5rx": "pps", "s5": "copies/s", "s5_inner": "packets/s",
+    "s5rx": "pps", "s5rx_cap": "pps/CPU", "s5": "copies/s",
+    "s5_cpu": "copies/CPU-s", "s5_inner": "packets/s",
     "s6_add": "s", "s6_dump": "s", "s6_mem": "bytes/peer", "s7": "x",
 }
 TITLES = {
@@ -145,7 +155,9 @@ TITLES = {
     "s4_p50": "S4 RTT p50", "s4_p99": "S4 RTT p99",
     "s4_p50_added": "S4 p50 added over veth",
     "s4_p99_added": "S4 p99 added over veth",
-    "s5rx": "S5 one receiver's rx (decrypt)", "s5": "S5 fan-out copies",
+    "s5rx": "S5 one receiver's rx (decrypt)",
+    "s5rx_cap": "S5 rx per busy rx CPU-second", "s5": "S5 fan-out copies",
+    "s5_cpu": "S5 copies per busy CPU-second",
     "s5_inner": "S5 fan-out inner pkts", "s6_add": "S6 add peers",
     "s6_dump": "S6 dump peers", "s6_mem": "S6 kernel memory",
     "s7": "S7 S1 / 1 vCPU AEAD",
@@ -185,7 +197,7 @@ def analyse(vals, aux):
             out["ratios"][name] = med[a] / med[b]
         return out["ratios"].get(name)
 
-    for scen in ("s1", "s2", "s3", "s3_app", "s5rx"):
+    for scen in ("s1", "s2", "s3", "s3_app", "s5rx", "s5rx_cap"):
         for other in ("wg", "vxlan", "veth"):
             ratio("%s shoal/%s" % (scen, other), (scen, "shoal", ""), (scen, other, ""))
             ratio("%s shoal/%s" % (scen, other), (scen, "shoal", "1400 B"),
@@ -200,6 +212,10 @@ def analyse(vals, aux):
     for p in params:
         ratio("s5 %s shoal/vxlan" % p, ("s5", "shoal", p), ("s5", "vxlan", p))
         ratio("s5 %s shoal/wg" % p, ("s5", "shoal", p), ("s5", "wg", p))
+        ratio("s5 per CPU-s %s shoal/vxlan" % p, ("s5_cpu", "shoal", p),
+              ("s5_cpu", "vxlan", p))
+        ratio("s5 per CPU-s %s shoal/wg" % p, ("s5_cpu", "shoal", p),
+              ("s5_cpu", "wg", p))
     # The cost of one more member, as a fraction of one encrypted send:
     # a packet to N members takes N / copies_per_s(N) seconds.
     for size in (64, 1400):
@@ -301,7 +317,9 @@ def plots(benchdir, runs):
 
     # Throughput per system: one panel per scenario, a group of bars per
     # CPU model, min-max as error bars.
-    scens = ["s1", "s2", "s3", "s5rx"]
+    have = {e["scenario"] for run in runs.values()
+            for e in run["results"]["scenarios"]}
+    scens = ["s1", "s2", "s3", "s5rx_cap" if "s5rx_cap" in have else "s5rx"]
     fig, axes = plt.subplots(1, len(scens), figsize=(4 * len(scens), 4))
     for ax, scen in zip(axes, scens):
         width = 0.8 / len(SYSTEMS)
@@ -320,7 +338,8 @@ def plots(benchdir, runs):
         ax.set_xticks(range(len(labels)))
         ax.set_xticklabels(["-cpu " + l for l in labels])
         ax.set_title(TITLES[scen], fontsize=10)
-        ax.set_ylabel(UNITS[scen])
+        ax.set_ylabel(UNITS[scen] + " (log scale)")
+        ax.set_yscale("log")
     axes[0].legend(fontsize=8)
     fig.suptitle("shoal bench: throughput per system (median of repetitions, "
                  "min-max bars; emulated VM: compare within a CPU model)",
