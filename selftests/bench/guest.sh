@@ -337,7 +337,7 @@ pair_shoal()
 # is kept as SCEN/SYS.REP.json.
 iperf()
 {
-	local scen=$1 sys=$2 rep=$3 pid file i rx0 rx1
+	local scen=$1 sys=$2 rep=$3 pid file i rx0 rx1 j0 j1
 
 	shift 3
 	file=$scen/$sys.$rep.json
@@ -350,15 +350,18 @@ iperf()
 		sleep 0.1
 	done
 	rx0=$(devstat "$NS_B" "$DEV" rx_packets)
+	j0=$(cpu_jiffies)
 	in_a timeout $((TIME + 60)) iperf3 -c "$INNER_B" -p 5201 -t "$TIME" \
 		-J "$@" >"$OUT/$file" 2>&1
+	j1=$(cpu_jiffies)
 	rx1=$(devstat "$NS_B" "$DEV" rx_packets)
 	timeout 10 tail --pid="$pid" -f /dev/null || kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	# dev_rx: packets B's inner device delivered to B's stack during the
 	# run (what the tunnel delivered, whether the application kept up).
+	# shellcheck disable=SC2046
 	record "$scen" "$sys" "$rep" file="$file" kind=iperf3 mtu="$(devstat_mtu)" \
-		dev_rx=$((rx1 - rx0))
+		dev_rx=$((rx1 - rx0)) $(cpu_busy "$j0" "$j1")
 }
 
 devstat_mtu()

@@ -9,7 +9,8 @@
 # results.json, and PNG plots (if matplotlib is there).
 #
 #   report.py BENCHDIR        reads BENCHDIR/raw/*/, writes BENCHDIR/results.json,
-#                             BENCHDIR/throughput.png, BENCHDIR/fanout.png
+#                             BENCHDIR/throughput.png, BENCHDIR/fanout.png and
+#                             BENCHDIR/table-MODEL.rst (for performance.rst)
 
 import json
 import os
@@ -98,6 +99,9 @@ def load_run(rundir):
                     add(("s3", sys_, ""), r["dev_rx"] / meta_t)
                 else:
                     add((scen, sys_, ""), v)
+                if scen == "s1" and "busy_a" in r:
+                    add(("s1_busy_a", sys_, ""), r["busy_a"])
+                    add(("s1_busy_b", sys_, ""), r["busy_b"])
             elif r.get("kind") == "ping":
                 t = ping_times(os.path.join(rundir, r["file"]))
                 if t:
@@ -111,6 +115,8 @@ def load_run(rundir):
             elif scen == "s5rx":
                 rate = r["rx_packets"] / r["send_seconds"]
                 add(("s5rx", sys_, "1400 B"), rate)
+                # The sender's unicast rate: one encrypted send each.
+                add(("s5rx_send", sys_, "1400 B"), r["sent"] / r["send_seconds"])
                 if r.get("busy_b"):
                     # What one receiver CPU decrypts per second of work.
                     add(("s5rx_cap", sys_, "1400 B"), rate / r["busy_b"])
@@ -128,6 +134,10 @@ def load_run(rundir):
                 add(("s6_add", sys_, p), r["add_seconds"])
                 add(("s6_dump", sys_, p), r["dump_seconds"])
                 add(("s6_mem", sys_, p), r["kernel_kb"] * 1024.0 / r["peers"])
+                if "freed_kb" in r:
+                    add(("s6_mem_freed", sys_, p),
+                        r["freed_kb"] * 1024.0 / r["peers"])
+                    add(("s6_empty", sys_, p), r["empty_seconds"])
         except (OSError, ValueError, KeyError, ZeroDivisionError) as e:
             print("report: %s: %s %s rep %s: %s" % (rundir, scen, sys_, rep, e),
                   file=sys.stderr)
@@ -147,7 +157,9 @@ UNITS = {
     "s4_p99": "us", "s4_p50_added": "us", "s4_p99_added": "us",
     "s5rx": "pps", "s5rx_cap": "pps/CPU", "s5": "copies/s",
     "s5_cpu": "copies/CPU-s", "s5_inner": "packets/s",
-    "s6_add": "s", "s6_dump": "s", "s6_mem": "bytes/peer", "s7": "x",
+    "s6_add": "s", "s6_dump": "s", "s6_mem": "bytes/peer",
+    "s6_mem_freed": "bytes/peer", "s6_empty": "s", "s7": "x",
+    "s5rx_send": "pps", "s1_busy_a": "fraction", "s1_busy_b": "fraction",
 }
 TITLES = {
     "s1": "S1 TCP 1 flow", "s2": "S2 TCP 8 flows", "s3": "S3 UDP 64 B delivered",
@@ -159,7 +171,10 @@ TITLES = {
     "s5rx_cap": "S5 rx per busy rx CPU-second", "s5": "S5 fan-out copies",
     "s5_cpu": "S5 copies per busy CPU-second",
     "s5_inner": "S5 fan-out inner pkts", "s6_add": "S6 add peers",
-    "s6_dump": "S6 dump peers", "s6_mem": "S6 kernel memory",
+    "s6_dump": "S6 dump peers", "s6_mem": "S6 kernel memory (add)",
+    "s6_mem_freed": "S6 kernel memory (freed)",
+    "s6_empty": "S6 dump of 0 peers",
+    "s1_busy_a": "S1 sender CPU busy", "s1_busy_b": "S1 receiver CPU busy", "s5rx_send": "S5 unicast send rate",
     "s7": "S7 S1 / 1 vCPU AEAD",
 }
 
@@ -226,6 +241,11 @@ def analyse(vals, aux):
                 t1, tn = 1 / c1, n / cn
                 out["ratios"]["s5 member cost/send N=%d %d B" % (n, size)] = \
                     (tn - t1) / (n - 1) / t1
+                # The same against one unicast encrypted send (1400 B).
+                u = med.get(("s5rx_send", "shoal", "1400 B"))
+                if u and size == 1400:
+                    out["ratios"]["s5 member cost/unicast send N=%d %d B"
+                                  % (n, size)] = (tn - t1) / (n - 1) * u
 
     def target(what, value, ok):
         out["targets"].append({"target": what, "value": value,
@@ -302,6 +322,37 @@ def table(label, meta, res):
     return "\n".join(lines)
 
 
+def rst(label, meta, res):
+    """The table of one boot as reStructuredText, for performance.rst."""
+    rows = {}
+    for e in res["scenarios"]:
+        rows.setdefault((e["scenario"], e["params"]), {})[e["system"]] = e
+    order = list(TITLES)
+    body = []
+    for key in sorted(rows, key=lambda k: (order.index(k[0]) if k[0] in order else 99,
+                                           [int(x) for x in re.findall(r"\d+", k[1])])):
+        unit = UNITS.get(key[0], "")
+        name = TITLES.get(key[0], key[0]) + (", " + key[1] if key[1] else "")
+        cells = []
+        for sys_ in SYSTEMS:
+            e = rows[key].get(sys_)
+            cells.append("" if e is None else "%s (%s-%s)" % (
+                fmt(e["median"], unit), fmt(e["min"], unit), fmt(e["max"], unit)))
+        body.append([name, unit] + cells)
+    head = ["scenario", "unit"] + SYSTEMS
+    w = [max(len(r[i]) for r in body + [head]) for i in range(len(head))]
+    line = " ".join("=" * x for x in w)
+    out = ["-cpu %s: %s, %s vCPUs, %s" % (label, meta.get("cpu_model"),
+                                          meta.get("cpus"), meta.get("date")),
+           "", line, " ".join(h.ljust(x) for h, x in zip(head, w)), line]
+    for r in body:
+        out.append(" ".join((c or "-").ljust(x) for c, x in zip(r, w)).rstrip())
+    out += [line, "", "Ratios (of medians):", ""]
+    for k, v in res["ratios"].items():
+        out.append("* %s: %.3f" % (k, v))
+    return "\n".join(out)
+
+
 def plots(benchdir, runs):
     try:
         import matplotlib
@@ -374,6 +425,12 @@ def plots(benchdir, runs):
                                 linestyle=["-", "--", ":"][k % 3],
                                 label="%s (-cpu %s)" % (s, label), capsize=2)
             ax.set_xscale("log", base=2)
+            ns = sorted({int(re.search(r"N=(\d+)", e["params"]).group(1))
+                         for run in runs.values()
+                         for e in run["results"]["scenarios"]
+                         if e["scenario"] == "s5"})
+            ax.set_xticks(ns)
+            ax.set_xticklabels([str(n) for n in ns])
             ax.set_xlabel("receivers N")
             ax.set_ylabel("copies/s on the sender's underlay")
             ax.set_title("S5 fan-out 1:N, %d-byte inner packets" % size,
@@ -410,6 +467,8 @@ def main():
         return 1
     for label, run in runs.items():
         print(table(label, run["meta"], run["results"]))
+        with open(os.path.join(benchdir, "table-%s.rst" % label), "w") as f:
+            f.write(rst(label, run["meta"], run["results"]) + "\n")
     pngs = plots(benchdir, runs)
     doc = {"generated": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
            "note": "Emulated CPUs (QEMU TCG): only ratios within one run "
