@@ -211,9 +211,7 @@ static int shoal_group_main(const struct shoal_cmd *cmd, int argc, char **argv)
 		return shoal_usage_error(cmd, "unknown action \"%s\"", argv[1]);
 	argc--;
 	argv++;
-	if (argc < 2)
-		return shoal_usage_error(cmd, "a device name is required");
-	if (shoal_parse_ifname(argv[1]))
+	if (shoal_parse_dev(argc, argv))
 		return shoal_usage_error(cmd, NULL);
 	return shoal_group_request(cmd, argc, argv, a);
 }

@@ -69,13 +69,9 @@ static int shoal_key_args_parse(int argc, char **argv, struct shoal_key_args *a)
 	bool set = a->cmd == SHOAL_CMD_KEY_SET;
 	int i;
 
-	if (argc < 2) {
-		shoal_err("a device name is required");
+	if (shoal_parse_dev(argc, argv))
 		return -EINVAL;
-	}
 	a->ifname = argv[1];
-	if (shoal_parse_ifname(a->ifname))
-		return -EINVAL;
 	for (i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "slot")) {
 			if (shoal_key_u8("slot", argv[i + 1], &a->has_slot,

@@ -346,9 +346,7 @@ static int shoal_peer_main(const struct shoal_cmd *cmd, int argc, char **argv)
 		return shoal_usage_error(cmd, "unknown action \"%s\"", action);
 	argc--;
 	argv++;
-	if (argc < 2)
-		return shoal_usage_error(cmd, "a device name is required");
-	if (shoal_parse_ifname(argv[1]))
+	if (shoal_parse_dev(argc, argv))
 		return shoal_usage_error(cmd, NULL);
 
 	if (!strcmp(action, "add"))

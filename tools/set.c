@@ -74,13 +74,9 @@ int shoal_set_parse(int argc, char **argv, struct shoal_set_args *a)
 	int i;
 
 	memset(a, 0, sizeof(*a));
-	if (argc < 2) {
-		shoal_err("a device name is required");
+	if (shoal_parse_dev(argc, argv))
 		return -EINVAL;
-	}
 	a->ifname = argv[1];
-	if (shoal_parse_ifname(a->ifname))
-		return -EINVAL;
 
 	for (i = 2; i < argc; i += 2) {
 		const struct shoal_set_keyword *kw = shoal_set_keyword(argv[i]);

@@ -210,6 +210,22 @@ int shoal_parse_ifname(const char *s)
 }
 
 /**
+ * shoal_parse_dev - check the device name a command takes as argv[1]
+ * @argc: argument count, argv[0] being the command or its action
+ * @argv: the arguments
+ *
+ * Return: 0, or -EINVAL after printing a usage error.
+ */
+int shoal_parse_dev(int argc, char **argv)
+{
+	if (argc < 2) {
+		shoal_err("a device name is required");
+		return -EINVAL;
+	}
+	return shoal_parse_ifname(argv[1]);
+}
+
+/**
  * shoal_print_name - print a name that came from the kernel, for a terminal
  * @f: the stream
  * @s: the name

@@ -29,6 +29,7 @@ int shoal_parse_num(const char *what, const char *s, uint64_t max,
 		    uint64_t *out);
 int shoal_parse_once(bool *has, const char *what);
 int shoal_parse_ifname(const char *s);
+int shoal_parse_dev(int argc, char **argv);
 
 void shoal_print_name(FILE *f, const char *s);
 
