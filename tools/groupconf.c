@@ -35,17 +35,13 @@ static const char *const shoal_group_keywords[] = {
 
 static int shoal_id_list_add(struct shoal_id_list *l, uint32_t id)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		uint32_t *ids = reallocarray(l->ids, cap, sizeof(*ids));
+	uint32_t *ids = shoal_grow(l->ids, l->n, &l->cap, 64, sizeof(*ids));
 
-		if (!ids) {
-			shoal_err("parsing sender ids: %s", strerror(ENOMEM));
-			return -ENOMEM;
-		}
-		l->ids = ids;
-		l->cap = cap;
+	if (!ids) {
+		shoal_err("parsing sender ids: %s", strerror(ENOMEM));
+		return -ENOMEM;
 	}
+	l->ids = ids;
 	l->ids[l->n++] = id;
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "json.h"
 #include "netlink.h"
 #include "spec.h"
+#include "util.h"
 
 /* Members listed in text; -j lists them all. */
 #define SHOAL_GROUP_TEXT_MEMBERS	32
@@ -30,6 +31,7 @@ static int shoal_group_members(struct nlattr *attrs, int len,
 {
 	struct nlattr *nla, *entry;
 	int rem, erem;
+	uint32_t *m;
 
 	nla_for_each_attr(nla, attrs, len, rem) {
 		if (nla_type(nla) != SHOAL_A_GROUP_MEMBERS)
@@ -37,17 +39,11 @@ static int shoal_group_members(struct nlattr *attrs, int len,
 		nla_for_each_nested(entry, nla, erem) {
 			if (nla_len(entry) != sizeof(uint32_t))
 				return -EBADMSG;
-			if (g->n_members == g->cap_members) {
-				size_t cap = g->cap_members ?
-					     2 * g->cap_members : 64;
-				uint32_t *m = reallocarray(g->members, cap,
-							   sizeof(*m));
-
-				if (!m)
-					return -ENOMEM;
-				g->members = m;
-				g->cap_members = cap;
-			}
+			m = shoal_grow(g->members, g->n_members,
+				       &g->cap_members, 64, sizeof(*m));
+			if (!m)
+				return -ENOMEM;
+			g->members = m;
 			g->members[g->n_members++] = nla_get_u32(entry);
 		}
 	}
@@ -59,6 +55,7 @@ static struct shoal_group *shoal_group_slot(struct shoal_group_list *l,
 					    uint32_t ifindex, uint32_t id,
 					    bool *fresh)
 {
+	struct shoal_group *groups;
 	size_t i;
 
 	/* A long member list comes in consecutive messages: look back. */
@@ -69,16 +66,10 @@ static struct shoal_group *shoal_group_slot(struct shoal_group_list *l,
 			return &l->groups[i - 1];
 		}
 	}
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct shoal_group *groups;
-
-		groups = reallocarray(l->groups, cap, sizeof(*groups));
-		if (!groups)
-			return NULL;
-		l->groups = groups;
-		l->cap = cap;
-	}
+	groups = shoal_grow(l->groups, l->n, &l->cap, 16, sizeof(*groups));
+	if (!groups)
+		return NULL;
+	l->groups = groups;
 	*fresh = true;
 	memset(&l->groups[l->n], 0, sizeof(l->groups[l->n]));
 	l->groups[l->n].ifindex = ifindex;

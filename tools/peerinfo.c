@@ -23,6 +23,7 @@
 #include "netlink.h"
 #include "peerinfo.h"
 #include "spec.h"
+#include "util.h"
 
 static int shoal_peer_ips(struct nlattr *nest, struct shoal_peer *p)
 {
@@ -140,18 +141,13 @@ static int shoal_peer_parse(struct nlattr *attrs, int len, struct shoal_peer *p)
 static int shoal_peers_reply(struct nlattr *attrs, int len, void *arg)
 {
 	struct shoal_peer_list *l = arg;
+	struct shoal_peer *peers;
 	int err;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct shoal_peer *peers;
-
-		peers = reallocarray(l->peers, cap, sizeof(*peers));
-		if (!peers)
-			return -ENOMEM;
-		l->peers = peers;
-		l->cap = cap;
-	}
+	peers = shoal_grow(l->peers, l->n, &l->cap, 16, sizeof(*peers));
+	if (!peers)
+		return -ENOMEM;
+	l->peers = peers;
 	err = shoal_peer_parse(attrs, len, &l->peers[l->n]);
 	/* Counted even when it failed, so that its prefixes are freed. */
 	l->n++;

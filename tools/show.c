@@ -26,17 +26,12 @@
 static int shoal_show_reply(struct nlattr *attrs, int len, void *arg)
 {
 	struct shoal_show_list *l = arg;
+	struct shoal_show_dev *devs;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 8;
-		struct shoal_show_dev *devs;
-
-		devs = reallocarray(l->devs, cap, sizeof(*devs));
-		if (!devs)
-			return -ENOMEM;
-		l->devs = devs;
-		l->cap = cap;
-	}
+	devs = shoal_grow(l->devs, l->n, &l->cap, 8, sizeof(*devs));
+	if (!devs)
+		return -ENOMEM;
+	l->devs = devs;
 	memset(&l->devs[l->n], 0, sizeof(l->devs[l->n]));
 	if (shoal_device_parse(attrs, len, &l->devs[l->n].dev))
 		return -EBADMSG;

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <net/if.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "shoal.h"
@@ -223,6 +224,35 @@ int shoal_parse_dev(int argc, char **argv)
 		return -EINVAL;
 	}
 	return shoal_parse_ifname(argv[1]);
+}
+
+/**
+ * shoal_grow - make room for one more entry at the end of an array
+ * @array: the array, NULL while it has no room
+ * @n: the entries it holds
+ * @cap: the entries it has room for; raised when it grows
+ * @first: the room to give an array that has none
+ * @size: the size of an entry
+ *
+ * The room doubles when it runs out, so that adding entries one at a time
+ * (thousands of members, peers or sender ids) copies each only a few times.
+ *
+ * Return: the array, moved when it grew; or NULL when memory ran out,
+ * leaving @array and @cap as they were.
+ */
+void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
+		 size_t size)
+{
+	size_t room;
+	void *grown;
+
+	if (n < *cap)
+		return array;
+	room = *cap ? 2 * *cap : first;
+	grown = reallocarray(array, room, size);
+	if (grown)
+		*cap = room;
+	return grown;
 }
 
 /**

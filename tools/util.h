@@ -5,6 +5,7 @@
 #define SHOAL_UTIL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -30,6 +31,9 @@ int shoal_parse_num(const char *what, const char *s, uint64_t max,
 int shoal_parse_once(bool *has, const char *what);
 int shoal_parse_ifname(const char *s);
 int shoal_parse_dev(int argc, char **argv);
+
+void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
+		 size_t size);
 
 void shoal_print_name(FILE *f, const char *s);
 
