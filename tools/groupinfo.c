@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include <netlink/attr.h>
-#include <netlink/msg.h>
 
 #include <linux/shoal.h>
 
@@ -171,27 +170,17 @@ void shoal_groups_free(struct shoal_group_list *l)
 int shoal_groups_get(struct shoal_nl *nl, uint32_t ifindex, const char *ifname,
 		     uint32_t id, struct shoal_group_list *l)
 {
-	struct shoal_nl_req req = {
-		.reply = shoal_groups_reply,
-		.reset = shoal_groups_reset,
-		.arg = l,
-		.attrs = &shoal_spec_group,
+	static const struct shoal_nl_get get = {
+		.cmd		= SHOAL_CMD_GROUP_GET,
+		.ifindex_attr	= SHOAL_A_GROUP_IFINDEX,
+		.ifname_attr	= SHOAL_A_GROUP_IFNAME,
+		.id_attr	= SHOAL_A_GROUP_ID,
+		.attrs		= &shoal_spec_group,
+		.reply		= shoal_groups_reply,
+		.reset		= shoal_groups_reset,
 	};
-	int err;
 
-	req.msg = shoal_nl_msg(nl, SHOAL_CMD_GROUP_GET, id ? 0 : NLM_F_DUMP);
-	if (!req.msg)
-		return -ENOMEM;
-	if ((ifindex ? nla_put_u32(req.msg, SHOAL_A_GROUP_IFINDEX, ifindex) :
-		       nla_put_string(req.msg, SHOAL_A_GROUP_IFNAME, ifname)) ||
-	    (id && nla_put_u32(req.msg, SHOAL_A_GROUP_ID, id))) {
-		nlmsg_free(req.msg);
-		shoal_nl_build_failed();
-		return -ENOMEM;
-	}
-	err = shoal_nl_send(nl, &req);
-	nlmsg_free(req.msg);
-	return err;
+	return shoal_nl_get(nl, &get, ifindex, ifname, id, l);
 }
 
 static uint32_t shoal_group_count(const struct shoal_group *g)

@@ -456,6 +456,46 @@ struct nl_msg *shoal_nl_msg(struct shoal_nl *nl, uint8_t cmd, int flags)
 	return shoal_nl_msg_room(nl, cmd, flags, 0);
 }
 
+/**
+ * shoal_nl_get - get one object of a device, or dump them all
+ * @nl: an open socket
+ * @get: the command, its attributes, and how its replies are collected
+ * @ifindex: the device by index, or 0 to give @ifname
+ * @ifname: the device by name, when @ifindex is 0
+ * @id: the object, or 0 for every object of the device
+ * @list: what @get->reply adds the objects to and @get->reset empties
+ *
+ * A dump that races changes is read again (see shoal_nl_send()), so that
+ * @list ends up one consistent snapshot.
+ *
+ * Return: 0, or a negative errno with the details in @nl->err.
+ */
+int shoal_nl_get(struct shoal_nl *nl, const struct shoal_nl_get *get,
+		 uint32_t ifindex, const char *ifname, uint32_t id, void *list)
+{
+	struct shoal_nl_req req = {
+		.reply = get->reply,
+		.reset = get->reset,
+		.arg = list,
+		.attrs = get->attrs,
+	};
+	int err;
+
+	req.msg = shoal_nl_msg(nl, get->cmd, id ? 0 : NLM_F_DUMP);
+	if (!req.msg)
+		return -ENOMEM;
+	if ((ifindex ? nla_put_u32(req.msg, get->ifindex_attr, ifindex) :
+		       nla_put_string(req.msg, get->ifname_attr, ifname)) ||
+	    (id && nla_put_u32(req.msg, get->id_attr, id))) {
+		nlmsg_free(req.msg);
+		shoal_nl_build_failed();
+		return -ENOMEM;
+	}
+	err = shoal_nl_send(nl, &req);
+	nlmsg_free(req.msg);
+	return err;
+}
+
 static int shoal_nl_family_reply(struct nlattr *attrs, int len, void *arg)
 {
 	static const struct nla_policy policy[CTRL_ATTR_MAX + 1] = {

@@ -65,6 +65,20 @@ struct shoal_nl_req {
 	const struct shoal_nl_attr_set *attrs;
 };
 
+/*
+ * How to get a device's objects of one kind (its peers, its groups) with
+ * their GET command: one by its id, or all of them in a dump.
+ */
+struct shoal_nl_get {
+	uint8_t cmd;			/* SHOAL_CMD_*_GET */
+	int ifindex_attr;		/* the device by index, */
+	int ifname_attr;		/* ... or by name */
+	int id_attr;			/* the object */
+	const struct shoal_nl_attr_set *attrs;
+	shoal_nl_reply_fn reply;	/* adds a reply's object to the list */
+	shoal_nl_reset_fn reset;	/* empties the list */
+};
+
 int shoal_nl_open(struct shoal_nl *nl);
 void shoal_nl_close(struct shoal_nl *nl);
 void shoal_nl_keep(bool keep);
@@ -74,6 +88,8 @@ struct nl_msg *shoal_nl_msg_room(struct shoal_nl *nl, uint8_t cmd, int flags,
 void shoal_nl_build_failed(void);
 void shoal_nl_free_secret(struct nl_msg *msg);
 int shoal_nl_send(struct shoal_nl *nl, const struct shoal_nl_req *req);
+int shoal_nl_get(struct shoal_nl *nl, const struct shoal_nl_get *get,
+		 uint32_t ifindex, const char *ifname, uint32_t id, void *list);
 void shoal_nl_perror(const struct shoal_nl *nl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

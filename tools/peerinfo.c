@@ -14,7 +14,6 @@
 #include <sys/socket.h>
 
 #include <netlink/attr.h>
-#include <netlink/msg.h>
 
 #include <linux/shoal.h>
 
@@ -191,29 +190,17 @@ void shoal_peers_free(struct shoal_peer_list *l)
 int shoal_peers_get(struct shoal_nl *nl, uint32_t ifindex, const char *ifname,
 		    uint32_t sender_id, struct shoal_peer_list *l)
 {
-	struct shoal_nl_req req = {
-		.reply = shoal_peers_reply,
-		.reset = shoal_peers_reset,
-		.arg = l,
-		.attrs = &shoal_spec_peer,
+	static const struct shoal_nl_get get = {
+		.cmd		= SHOAL_CMD_PEER_GET,
+		.ifindex_attr	= SHOAL_A_PEER_IFINDEX,
+		.ifname_attr	= SHOAL_A_PEER_IFNAME,
+		.id_attr	= SHOAL_A_PEER_SENDER_ID,
+		.attrs		= &shoal_spec_peer,
+		.reply		= shoal_peers_reply,
+		.reset		= shoal_peers_reset,
 	};
-	int err;
 
-	req.msg = shoal_nl_msg(nl, SHOAL_CMD_PEER_GET,
-			       sender_id ? 0 : NLM_F_DUMP);
-	if (!req.msg)
-		return -ENOMEM;
-	if ((ifindex ? nla_put_u32(req.msg, SHOAL_A_PEER_IFINDEX, ifindex) :
-		       nla_put_string(req.msg, SHOAL_A_PEER_IFNAME, ifname)) ||
-	    (sender_id &&
-	     nla_put_u32(req.msg, SHOAL_A_PEER_SENDER_ID, sender_id))) {
-		nlmsg_free(req.msg);
-		shoal_nl_build_failed();
-		return -ENOMEM;
-	}
-	err = shoal_nl_send(nl, &req);
-	nlmsg_free(req.msg);
-	return err;
+	return shoal_nl_get(nl, &get, ifindex, ifname, sender_id, l);
 }
 
 static void shoal_peer_text(FILE *f, const char *indent,
