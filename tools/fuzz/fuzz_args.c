@@ -14,6 +14,7 @@
 
 #include "../set.h"
 #include "../util.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,8 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *buf, *argv[MAX_ARGS + 1];
 	struct shoal_set_args a;
 	uint64_t max = 0;
-	size_t i;
-	int argc = 0;
+	int argc;
 
 	if (size < sizeof(max))
 		return 0;
@@ -61,22 +61,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += sizeof(max);
 	size -= sizeof(max);
 
-	buf = malloc(size + 1);
+	buf = fuzz_text(data, size);
 	if (!buf)
 		return 0;
-	memcpy(buf, data, size);
-	buf[size] = '\0';
 
 	check_u64(buf, max);
 	check_u64(buf, UINT16_MAX);
 	check_u64(buf, UINT64_MAX);
 
-	argv[argc++] = "set";
-	argv[argc++] = buf;
-	for (i = 0; i < size && argc < MAX_ARGS; i++)
-		if (!buf[i])
-			argv[argc++] = buf + i + 1;
-	argv[argc] = NULL;
+	argv[0] = "set";
+	argc = 1 + fuzz_argv(buf, size, argv + 1, MAX_ARGS - 1);
 	if (!shoal_set_parse(argc, argv, &a)) {
 		if (!a.has_port && !a.has_sender_id && !a.has_replay_window &&
 		    !a.has_epoch_max_age && !a.has_key_limit)

@@ -14,6 +14,7 @@
 
 #include "../groupconf.h"
 #include "../lines.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -83,25 +84,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *buf, *argv[MAX_ARGS + 1];
 	struct shoal_group_conf c;
 	enum shoal_group_mode mode;
-	size_t i;
-	int argc = 0;
+	int argc;
 
 	if (size < 1)
 		return 0;
 	mode = data[0] % 4;
-	buf = malloc(size);
+	buf = fuzz_text(data + 1, size - 1);
 	if (!buf)
 		return 0;
-	memcpy(buf, data + 1, size - 1);
-	buf[size - 1] = '\0';
 
 	check_split(buf);
 
-	argv[argc++] = buf;
-	for (i = 0; i + 1 < size - 1 && argc < MAX_ARGS; i++)
-		if (!buf[i])
-			argv[argc++] = buf + i + 1;
-	argv[argc] = NULL;
+	argc = fuzz_argv(buf, size - 1, argv, MAX_ARGS);
 	if (!shoal_group_conf_parse(argc, argv, mode, &c))
 		check_group(&c);
 	shoal_group_conf_free(&c);

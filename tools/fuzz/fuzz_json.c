@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../json.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -81,11 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t outlen = 0;
 	FILE *f;
 
-	in = malloc(size + 1);
+	in = fuzz_text(data, size);
 	if (!in)
 		return 0;
-	memcpy(in, data, size);
-	in[size] = '\0';
 	f = open_memstream(&out, &outlen);
 	if (!f) {
 		free(in);

@@ -15,6 +15,7 @@
 #include "../addr.h"
 #include "../keyfile.h"
 #include "../peerconf.h"
+#include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -85,28 +86,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct shoal_peer_conf c;
 	char *buf, *argv[MAX_ARGS + 1];
 	size_t i;
-	int argc = 0;
+	int argc;
 
 	if (size < 1)
 		return 0;
 	mode = data[0] & 1 ? SHOAL_PEER_SET : SHOAL_PEER_ADD;
 	data++;
 	size--;
-	buf = malloc(size + 1);
+	buf = fuzz_text(data, size);
 	if (!buf)
 		return 0;
-	memcpy(buf, data, size);
-	buf[size] = '\0';
 
 	check_key(buf, size);
 	check_prefix(buf);
 	check_endpoint(buf);
 
-	argv[argc++] = buf;
-	for (i = 0; i < size && argc < MAX_ARGS; i++)
-		if (!buf[i])
-			argv[argc++] = buf + i + 1;
-	argv[argc] = NULL;
+	argc = fuzz_argv(buf, size, argv, MAX_ARGS);
 	if (!shoal_peer_conf_parse(argc, argv, mode, &c)) {
 		if (!c.has_sender_id || (c.n_ips && !c.ips))
 			abort();
