@@ -44,6 +44,7 @@ static const struct fake_attr key_attrs[] = {
 	[SHOAL_A_KEY_PACKETS]	= { .name = "packets", .type = T_U64 },
 	[SHOAL_A_KEY_EPOCH]	= { .name = "epoch", .type = T_U64 },
 	[SHOAL_A_KEY_EXHAUSTED]	= { .name = "exhausted", .type = T_FLAG },
+	[SHOAL_A_KEY_PAIRWISE]	= { .name = "pairwise", .type = T_U8, .max = 1 },
 	[SHOAL_A_KEY_PAD]	= { .name = "pad", .type = T_PAD },
 };
 static const struct fake_set key_set = { key_attrs, SHOAL_A_KEY_MAX };
@@ -476,7 +477,9 @@ static int peer_apply(const struct nlmsghdr *req, const struct fake_attrs *a,
 						   off_of(req, e.tb[SHOAL_A_KEY_ID]));
 					return -1;
 				}
-				p->rx[found] = p->rx[--p->n_rx];
+				/* Only a new pairwise mark: the key stays. */
+				if (!e.tb[SHOAL_A_KEY_PAIRWISE])
+					p->rx[found] = p->rx[--p->n_rx];
 			} else if (found < 0) {
 				if (p->n_rx == SHOAL_PEER_RX_KEYS) {
 					fake_error(req, ENOSPC, "Too many receive keys",

@@ -202,7 +202,7 @@ group_show_json()
 	                   "members", "stats"], list(g)
 	assert g["ifindex"] == 5 and g["prefix"] == "239.1.0.0/16" and g["all_peers"] is False
 	assert g["member_count"] == 2 and g["members"] == [12, 13] and "broadcast" not in g
-	assert len(g["stats"]) == 20 and g["stats"]["tx_fanout_packets"] == 70
+	assert len(g["stats"]) == 21 and g["stats"]["tx_fanout_packets"] == 70
 	assert g["stats"]["tx_fanout_copies"] == 140 and g["stats"]["rx_packets"] == 0
 	assert d[1]["prefix"] == "ff3e::/16" and d[1]["members"] == [] and d[1]["member_count"] == 0
 	b = d[2]

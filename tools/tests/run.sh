@@ -215,7 +215,7 @@ show_json()
 {
 	expect "-j show" 0 '*' '' -- -j show &&
 	grep -q '^\[{"ifname":"shoal0","ifindex":5,"port":51820,"sender_id":7,"replay_window":8192,"epoch_max_age":900,"key_limit":4611686018427387904,"keys":\[\],"stats":{"rx_packets":5000,' "$TMP/out" &&
-	grep -q '"tx_fanout_copies":0},"groups":\[\],"peers":\[\]},{"ifname":"shoal1",' "$TMP/out" &&
+	grep -q '"tx_fanout_copies":0,"drop_not_pairwise":0},"groups":\[\],"peers":\[\]},{"ifname":"shoal1",' "$TMP/out" &&
 	expect "--json --pretty show" 0 '^        "sender_id": 0,$' '' -- --json --pretty show &&
 	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d) == 2 and d[1]["port"] == 40000' "$TMP/out" &&
 	devices '' &&
@@ -514,14 +514,14 @@ show_peers_json()
 	     "epoch": "0x00000000deadbeef", "exhausted": False},
 	    {"slot": 1, "id": 2, "active": False, "packets": 0,
 	     "epoch": "0x0000000000000000", "exhausted": True}], d["keys"]
-	assert len(d["stats"]) == 20 and d["stats"]["tx_encryptions"] == 2 ** 32 + 5
+	assert len(d["stats"]) == 21 and d["stats"]["tx_encryptions"] == 2 ** 32 + 5
 	assert d["stats"]["drop_tx_error"] == 0
 	p, q = d["peers"]
 	assert p == {"sender_id": 12, "endpoint": "192.0.2.1:51820",
 	             "allowed_ips": ["10.0.0.2/32", "fd00::2/128"], "rx_keys": [1, 2],
-	             "tx_key": {"id": 3, "packets": 5, "epoch": "0x1122334455667703"},
+	             "rx_keys_pairwise": [], "tx_key": {"id": 3, "packets": 5, "epoch": "0x1122334455667703"},
 	             "keepalive": 25, "rx_age_ms": 1234, "stats": p["stats"]}, p
-	assert p["stats"]["rx_packets"] == 24 and len(p["stats"]) == 20
+	assert p["stats"]["rx_packets"] == 24 and len(p["stats"]) == 21
 	assert q["endpoint"] == "[2001:db8::1]:4000" and q["allowed_ips"] == []
 	assert q["rx_keys"] == [] and "tx_key" not in q and q["rx_age_ms"] is None
 	assert devs[1]["peers"] == [] and devs[1]["keys"] == [] and devs[1]["groups"] == []
@@ -570,6 +570,8 @@ peer_set_encoding()
 	expect "tx-key ID remove" 0 '' '' -- peer set shoal0 id 13 tx-key 4 "$TMP/k0" &&
 	expect "tx-key ID remove" 0 '' '' -- peer set shoal0 id 13 tx-key 4 remove &&
 	expect "prefix moves" 0 '' '' -- peer set shoal0 id 13 allowed-ips fd00::2/128 &&
+	expect "pairwise key" 0 '' '' -- peer set shoal0 id 13 rx-key 9 "$TMP/k0" pairwise &&
+	expect "pairwise mark" 0 '' '' -- peer set shoal0 id 12 rx-key 5 pairwise off rx-key 2 pairwise on &&
 	diff -u - "$SHOAL_FAKE_LOG" <<-EOF &&
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:12 7:{}
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:12 8:{1:{2:u8:1} 2:{2:u8:5 3:bin:$K0_HEX}}
@@ -581,6 +583,8 @@ peer_set_encoding()
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:13 9:{2:u8:4 3:bin:$K0_HEX}
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:13 9:{2:u8:4}
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:13 7:{1:{1:u16:10 2:bin:fd000000000000000000000000000002 3:u8:128}}
+	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:13 8:{1:{2:u8:9 3:bin:$K0_HEX 8:u8:1}}
+	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:12 8:{1:{2:u8:5 8:u8:0} 2:{2:u8:2 8:u8:1}}
 	EOF
 	expect "show" 0 '*' '' -- peer show shoal0 &&
 	diff -u - "$TMP/out" <<-EOF
@@ -590,7 +594,7 @@ peer_set_encoding()
 	  stats rx-packets 24 rx-bytes 2400 tx-packets 12
 	peer 13: endpoint [::1]:9 keepalive 10 last rx never
 	  allowed-ips fd00::2/128
-	  rx-keys none
+	  rx-keys 9
 	  stats rx-packets 26 rx-bytes 2600 tx-packets 13 drop-auth 1
 	EOF
 }
