@@ -16,6 +16,7 @@
 #include <linux/icmpv6.h>
 #include <linux/scatterlist.h>
 #include <net/icmp.h>
+#include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/ipv6_stubs.h>
 #include <net/route.h>
@@ -163,6 +164,86 @@ static bool shoal_send_counter(struct shoal_dev *sd, struct shoal_peer *peer,
 	return false;
 }
 
+/* The outer UDP header; the skb leaves the inner packet's context. */
+static void shoal_send_push_udp(struct sk_buff *skb, __be16 sport,
+				__be16 dport, bool xnet)
+{
+	struct udphdr *uh;
+
+	__skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh = udp_hdr(skb);
+	uh->source = sport;
+	uh->dest = dport;
+	uh->len = htons(skb->len);
+	skb_scrub_packet(skb, xnet);
+	skb_clear_hash_if_not_l4(skb);
+}
+
+/*
+ * The outer UDP and IPv4 headers, then the underlay's output, as
+ * udp_tunnel_xmit_skb() does it but with the verdict returned, so that a
+ * datagram the underlay refuses (a full queue, a netfilter verdict) is
+ * counted on its peer. Consumes the skb.
+ */
+static int shoal_send_udp4(struct sock *sk, struct rtable *rt,
+			   struct sk_buff *skb, __be32 saddr, __be32 daddr,
+			   u8 tos, __be16 sport, __be16 dport, bool xnet)
+{
+	struct net *net = dev_net(rt->dst.dev);
+	struct iphdr *iph;
+	int err;
+
+	shoal_send_push_udp(skb, sport, dport, xnet);
+	udp_set_csum(false, skb, saddr, daddr, skb->len);
+	skb_dst_set(skb, &rt->dst);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+
+	__skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) >> 2;
+	iph->frag_off = 0;
+	iph->protocol = IPPROTO_UDP;
+	iph->tos = tos;
+	iph->daddr = daddr;
+	iph->saddr = saddr;
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	__ip_select_ident(net, iph, skb_shinfo(skb)->gso_segs ?: 1);
+	err = ip_local_out(net, sk, skb);
+	return net_xmit_eval(err);
+}
+
+/* The same for IPv6 (udp_tunnel6_xmit_skb() with its verdict). */
+static int shoal_send_udp6(struct sock *sk, struct dst_entry *dst,
+			   struct sk_buff *skb, const struct in6_addr *saddr,
+			   const struct in6_addr *daddr, u8 tos,
+			   __be16 sport, __be16 dport, bool xnet)
+{
+	struct ipv6hdr *ip6h;
+	int err;
+
+	shoal_send_push_udp(skb, sport, dport, xnet);
+	udp6_set_csum(false, skb, saddr, daddr, skb->len);
+	skb_dst_set(skb, dst);
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+
+	__skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6h = ipv6_hdr(skb);
+	ip6_flow_hdr(ip6h, tos, 0);
+	ip6h->payload_len = htons(skb->len - sizeof(*ip6h));
+	ip6h->nexthdr = IPPROTO_UDP;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->daddr = *daddr;
+	ip6h->saddr = *saddr;
+	/* net_xmit_eval() evaluates its argument twice. */
+	err = ip6_local_out(dev_net(dst->dev), sk, skb);
+	return net_xmit_eval(err);
+}
+
+/* Route to @peer's IPv4 endpoint, from its cache, and send. Consumes the skb. */
 static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
 			  struct sk_buff *skb, const union shoal_endpoint *ep,
 			  u8 tos)
@@ -181,30 +262,32 @@ static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
 		};
 
 		rt = ip_route_output_flow(sock_net(sk), &fl4, sk);
-		if (IS_ERR(rt))
+		if (IS_ERR(rt)) {
+			kfree_skb(skb);
 			return PTR_ERR(rt);
+		}
 		if (unlikely(rt->dst.dev == sd->dev)) {
 			ip_rt_put(rt);
+			kfree_skb(skb);
 			return -ELOOP;
 		}
 		saddr = fl4.saddr;
 		dst_cache_set_ip4(&peer->dst_cache, &rt->dst, saddr);
 	}
 	shoal_send_note_pmtu(peer, &rt->dst, SHOAL_OVERHEAD_V4);
-	udp_tunnel_xmit_skb(rt, sk, skb, saddr, ep->addr4.sin_addr.s_addr, tos,
-			    ip4_dst_hoplimit(&rt->dst), 0, htons(sd->port),
-			    ep->addr4.sin_port,
-			    !net_eq(sock_net(sk), dev_net(sd->dev)), false);
-	return 0;
+	return shoal_send_udp4(sk, rt, skb, saddr, ep->addr4.sin_addr.s_addr,
+			       tos, htons(sd->port), ep->addr4.sin_port,
+			       !net_eq(sock_net(sk), dev_net(sd->dev)));
 }
 
+/* Route to @peer's IPv6 endpoint, from its cache, and send. Consumes the skb. */
 static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 			  struct sk_buff *skb, const union shoal_endpoint *ep,
 			  u8 tos)
 {
 	struct shoal_dev *sd = peer->sd;
-	struct in6_addr saddr, daddr = ep->addr6.sin6_addr;
 	struct dst_entry *dst;
+	struct in6_addr saddr;
 
 	dst = dst_cache_get_ip6(&peer->dst_cache, &saddr);
 	if (!dst) {
@@ -218,20 +301,22 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 
 		dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl6,
 						      NULL);
-		if (IS_ERR(dst))
+		if (IS_ERR(dst)) {
+			kfree_skb(skb);
 			return PTR_ERR(dst);
+		}
 		if (unlikely(dst->dev == sd->dev)) {
 			dst_release(dst);
+			kfree_skb(skb);
 			return -ELOOP;
 		}
 		saddr = fl6.saddr;
 		dst_cache_set_ip6(&peer->dst_cache, dst, &saddr);
 	}
 	shoal_send_note_pmtu(peer, dst, SHOAL_OVERHEAD_V6);
-	skb->dev = sd->dev;
-	return udp_tunnel6_xmit_skb(dst, sk, skb, sd->dev, &saddr, &daddr, tos,
-				    ip6_dst_hoplimit(dst), 0, htons(sd->port),
-				    ep->addr6.sin6_port, false);
+	return shoal_send_udp6(sk, dst, skb, &saddr, &ep->addr6.sin6_addr, tos,
+			       htons(sd->port), ep->addr6.sin6_port,
+			       !net_eq(sock_net(sk), dev_net(sd->dev)));
 }
 
 /*
@@ -284,24 +369,29 @@ static bool shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
 	skb->dev = sd->dev;
 	read_lock_bh(&peer->ep_lock);
 	ep = peer->endpoint;
-	if (ep.addr.sa_family == AF_INET) {
+	if (ep.addr.sa_family == AF_INET)
 		sk = rcu_dereference_bh(sd->sock4);
-		err = sk ? shoal_send_ip4(peer, sk, skb, &ep, tos) : -ENOTCONN;
-	} else if (ep.addr.sa_family == AF_INET6) {
+	else if (ep.addr.sa_family == AF_INET6)
 		sk = rcu_dereference_bh(sd->sock6);
-		err = sk ? shoal_send_ip6(peer, sk, skb, &ep, tos) : -ENOTCONN;
+	else
+		sk = NULL;
+	if (!sk) {
+		kfree_skb(skb);
+		err = ep.addr.sa_family ? -ENOTCONN : -EDESTADDRREQ;
+	} else if (ep.addr.sa_family == AF_INET) {
+		err = shoal_send_ip4(peer, sk, skb, &ep, tos);
 	} else {
-		err = -EDESTADDRREQ;
+		err = shoal_send_ip6(peer, sk, skb, &ep, tos);
 	}
 	read_unlock_bh(&peer->ep_lock);
 	if (err) {
 		net_dbg_ratelimited("%s: cannot send to peer %u: %d\n",
 				    sd->dev->name, peer->sender_id, err);
-		kfree_skb(skb);
 		shoal_send_count_drops(sd, peer, NULL,
 				       SHOAL_STAT_DROP_TX_ERROR, segs);
 		return false;
 	}
+	dev_sw_netstats_tx_add(sd->dev, segs, bytes);
 	WRITE_ONCE(peer->last_tx, jiffies);
 	shoal_stats_add2(peer->stats, SHOAL_STAT_TX_PACKETS, segs,
 			 SHOAL_STAT_TX_BYTES, bytes);
@@ -554,6 +644,8 @@ static unsigned int shoal_batch_count(struct sk_buff *segs, unsigned int *mss)
  * @self: the device's sender id; a member with it is skipped
  * @out: the datagrams sealed under the device key, built for the first
  *	member without a pairwise key; copies of it go to every such member
+ *	but the last, which gets @out itself
+ * @pending: the member @out goes to unless another one comes after it
  * @err: why @out could not be built, or 0
  * @n: datagrams in @out
  * @bytes: plaintext bytes in them
@@ -567,6 +659,7 @@ struct shoal_fanout {
 	u8 tos;
 	u32 self;
 	struct sk_buff *out;
+	struct shoal_peer *pending;
 	int err;
 	unsigned int n;
 	unsigned int bytes;
@@ -604,13 +697,29 @@ static void shoal_fanout_pairwise(struct shoal_fanout *f,
 }
 
 /*
- * Any other member: a copy of the datagrams sealed once under the device
- * key. The copy's head is its own, for the outer headers; the ciphertext
- * in the page frags is shared.
+ * Sends the datagrams sealed under the device key to @peer: @skb is @f->out
+ * or a copy of it. Consumes @skb.
+ */
+static void shoal_fanout_shared_out(struct shoal_fanout *f,
+				    struct shoal_peer *peer,
+				    struct sk_buff *skb)
+{
+	if (shoal_send_out(peer, skb, f->tos, f->bytes, f->n))
+		shoal_fanout_sent(f, peer, f->n);
+	else
+		shoal_stats_add(f->g->stats, SHOAL_STAT_DROP_TX_ERROR, f->n);
+}
+
+/*
+ * Any other member: the datagrams sealed once under the device key. The
+ * member before it gets a copy, whose head is its own, for the outer
+ * headers, while the ciphertext in the page frags is shared; the last one
+ * will get the original (shoal_fanout_segs()).
  */
 static void shoal_fanout_shared(struct shoal_fanout *f,
 				struct shoal_peer *peer)
 {
+	struct shoal_peer *prev = f->pending;
 	struct shoal_txkey *key;
 	struct sk_buff *copy;
 
@@ -635,16 +744,16 @@ static void shoal_fanout_shared(struct shoal_fanout *f,
 	}
 	if (!f->out)
 		return;
+	f->pending = peer;
+	if (!prev)
+		return;
 	copy = pskb_copy(f->out, GFP_ATOMIC);
 	if (!copy) {
-		shoal_send_count_drops(f->sd, peer, f->g,
+		shoal_send_count_drops(f->sd, prev, f->g,
 				       SHOAL_STAT_DROP_TX_ERROR, f->n);
 		return;
 	}
-	if (shoal_send_out(peer, copy, f->tos, f->bytes, f->n))
-		shoal_fanout_sent(f, peer, f->n);
-	else
-		shoal_stats_add(f->g->stats, SHOAL_STAT_DROP_TX_ERROR, f->n);
+	shoal_fanout_shared_out(f, prev, copy);
 }
 
 static void shoal_fanout_member(struct shoal_fanout *f,
@@ -680,6 +789,7 @@ static void shoal_fanout_segs(struct shoal_fanout *f, struct sk_buff *segs,
 	f->nsegs = nsegs;
 	f->tos = shoal_send_tos(segs);
 	f->out = NULL;
+	f->pending = NULL;
 	f->err = 0;
 	shoal_stats_add(g->stats, SHOAL_STAT_TX_FANOUT_PACKETS, nsegs);
 	shoal_stats_add(f->sd->stats, SHOAL_STAT_TX_FANOUT_PACKETS, nsegs);
@@ -694,7 +804,10 @@ static void shoal_fanout_segs(struct shoal_fanout *f, struct sk_buff *segs,
 				shoal_fanout_member(f, peer);
 		}
 	}
-	consume_skb(f->out);
+	if (f->pending)
+		shoal_fanout_shared_out(f, f->pending, f->out);
+	else
+		consume_skb(f->out);
 	shoal_send_consume(segs);
 }
 

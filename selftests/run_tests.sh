@@ -30,7 +30,7 @@ do
 	n=$((n + 1))
 	start=$(date +%s)
 	out=$(mktemp)
-	timeout --kill-after=10 900 bash "./$t" 2>&1 | tee "$out" | sed -u 's/^/  /'
+	timeout --kill-after=10 1200 bash "./$t" 2>&1 | tee "$out" | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}
 	# Case results are the lines "ok N" / "not ok N" of the test's KTAP.
 	p=$(grep -cE '^ok [0-9]+ [^#]*$' "$out")

@@ -470,6 +470,30 @@ no_route()
 
 # Every second a new key is installed, given to the receiver, activated,
 # and the old one removed, under a ping flood: not one packet lost.
+# The underlay refuses datagrams after routing (here a tc drop on the
+# veth): each is counted as a transmit error on the peer and the device,
+# and in ip -s link.
+tx_error()
+{
+	local tx_err
+
+	tunnel_pair 4
+	ping_ok "$A" 10.0.0.2 1
+	ip netns exec "$A" tc qdisc add dev veth0 clsact
+	ip netns exec "$A" tc filter add dev veth0 egress matchall action drop
+	expect_fail ping_ok "$A" 10.0.0.2 3
+	expect_eq "peer drop_tx_error" "$(stat "$A" peers.0.stats.drop_tx_error)" 3
+	expect_eq "drop_tx_error" "$(stat "$A" stats.drop_tx_error)" 3
+	# IPv6 autoconfiguration on shoal0 adds no-route drops of its own.
+	expect_eq "tx dropped" "$(tx_dropped "$A")" \
+		$((3 + $(stat "$A" stats.drop_no_route)))
+	tx_err=$(ip -n "$A" -j -s link show shoal0 |
+		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["errors"])')
+	expect_eq "tx errors" "$tx_err" 3
+	ip netns exec "$A" tc qdisc del dev veth0 clsact
+	ping_ok "$A" 10.0.0.2 1
+}
+
 key_rotation()
 {
 	local out pid slot=0 id=1 next=1
@@ -541,7 +565,7 @@ key_exhaustion()
 	ip netns exec "$A" $NL monitor --count 1 --timeout 30 >"$dir/ev" &
 	pid=$!
 	defer kill "$pid"
-	busywait 5000 grep -q ready "$dir/ev"
+	busywait 20000 grep -q ready "$dir/ev"
 	ip netns exec "$A" ping -q -c 30 -i 0.05 -W 1 10.0.0.2 >/dev/null || true
 	wait "$pid"
 	ev=$(tail -n 1 "$dir/ev")
@@ -565,5 +589,6 @@ replay_selftest()
 
 ktap_run ipv4_underlay ipv6_underlay three_hosts_bridge wire_format \
 	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
-	outer_gro pairwise_only no_route key_rotation roaming key_exhaustion \
+	outer_gro pairwise_only no_route tx_error key_rotation roaming \
+	key_exhaustion \
 	replay_selftest
