@@ -296,7 +296,7 @@ def table(label, meta, res):
     for e in res["scenarios"]:
         key = (e["scenario"], e["params"])
         rows.setdefault(key, {})[e["system"]] = e
-    head = "%-34s %-10s" % ("scenario", "unit") + "".join(
+    head = "%-44s %-12s" % ("scenario", "unit") + "".join(
         "%22s" % s for s in SYSTEMS)
     lines.append(head)
     order = list(TITLES)
@@ -310,7 +310,7 @@ def table(label, meta, res):
             e = r.get(s)
             cells += "%22s" % ("" if e is None else "%s (%s-%s)" % (
                 fmt(e["median"], unit), fmt(e["min"], unit), fmt(e["max"], unit)))
-        lines.append("%-34s %-10s%s" % (name[:34], unit, cells))
+        lines.append("%-44s %-12s%s" % (name[:44], unit, cells))
     lines.append("   ratios (of medians):")
     for k, v in res["ratios"].items():
         lines.append("     %-44s %.3f" % (k, v))
