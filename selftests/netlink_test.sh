@@ -134,11 +134,47 @@ permissions()
 	expect_match "tool" "$(cat "$TMPDIR/err")" "Operation not permitted"
 	expect_eq "raw client" "$(ip netns exec "$A" "${nobody[@]}" $NL genl 2 \
 		--attr 2:str:shoal0 --attr 4:u32:9 || true)" "ERR EPERM "
+	# Every command that changes something (dev-set, peer-new/set/del,
+	# key-set/activate/del, group-new/del, member-add/del), before any
+	# of its attributes is looked at.
+	for cmd in 2 3 4 5 7 8 9 11 12 14 15
+	do
+		expect_eq "command $cmd" "$(ip netns exec "$A" "${nobody[@]}" \
+			$NL genl $cmd --attr 2:str:shoal0 || true)" "ERR EPERM "
+	done
 	# Reading is not privileged, as with ip link show.
 	expect_eq "unprivileged read" \
 		"$(ip netns exec "$A" "${nobody[@]}" shoal -j show shoal0 |
 		   $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["sender_id"])')" 6
 	expect_eq id "$(shoal_field "$A" shoal0 sender_id)" 6
+}
+
+# A user namespace manages the shoal devices of the network namespaces it
+# owns, and no others.
+userns()
+{
+	local A out nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+	require_cmd unshare
+	"${nobody[@]}" unshare -U -r true 2>/dev/null ||
+		skip "no unprivileged user namespaces here"
+	netns_new A
+	ip netns exec "$A" $NL link-add shoal0 --port 40150 --id 7
+	# Its own netns: a device created, configured and shown.
+	out=$("${nobody[@]}" unshare -U -r -n bash -c '
+		ip link add s0 type shoal &&
+		shoal set s0 port 40151 id 3 &&
+		shoal peer add s0 id 4 endpoint 192.0.2.4:40151 \
+			allowed-ips 10.9.0.4/32 &&
+		shoal group add s0 id 1 prefix 239.9.0.0/16 members 4 &&
+		shoal -j show s0' 2>&1)
+	expect_match "own netns" "$out" '"sender_id":3,'
+	expect_match "own peer" "$out" '"sender_id":4,'
+	# A netns owned by the initial user namespace: refused.
+	out=$(ip netns exec "$A" "${nobody[@]}" unshare -U -r \
+		shoal set shoal0 id 9 2>&1 || true)
+	expect_match "netns of another owner" "$out" "Operation not permitted"
+	expect_eq id "$(shoal_field "$A" shoal0 sender_id)" 7
 }
 
 pyroute2_client()
@@ -183,4 +219,4 @@ TMPDIR=$(mktemp -d)
 trap 'rm -rf "$TMPDIR"' EXIT
 
 ktap_run uapi_matches_spec json_agrees_with_ip show_text tool_errors \
-	malformed_genl permissions pyroute2_client
+	malformed_genl permissions userns pyroute2_client
