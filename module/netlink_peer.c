@@ -54,6 +54,12 @@ struct shoal_nl_peer_conf {
 	u16 keepalive;
 };
 
+/* Whether @op only changes the pairwise mark of an installed key. */
+static bool shoal_nl_rxop_mark_only(const struct shoal_nl_rxop *op)
+{
+	return !op->key && op->pairwise >= 0;
+}
+
 static void shoal_nl_peer_conf_free(struct shoal_nl_peer_conf *c)
 {
 	u32 i;
@@ -304,7 +310,7 @@ static int shoal_nl_rx_plan(struct shoal_peer *peer,
 					    "The peer has no receive key with this id");
 			return -ENOENT;
 		}
-		if (!c->rx[i].key && c->rx[i].pairwise >= 0) {
+		if (shoal_nl_rxop_mark_only(&c->rx[i])) {
 			/* A new mark for the key in slot s: it stays. */
 			slot[i] = s;
 			continue;
@@ -371,7 +377,7 @@ static int shoal_nl_peer_apply(struct shoal_peer *peer,
 	for (i = 0; i < c->nrx; i++) {
 		struct shoal_rxkey *old = rtnl_dereference(peer->rxkeys[slot[i]]);
 
-		if (!c->rx[i].key && c->rx[i].pairwise >= 0) {
+		if (shoal_nl_rxop_mark_only(&c->rx[i])) {
 			WRITE_ONCE(old->pairwise, c->rx[i].pairwise);
 			continue;
 		}

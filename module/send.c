@@ -79,17 +79,17 @@ static bool shoal_send_too_big(struct sk_buff *skb, unsigned int mtu)
 
 /*
  * Whether the path to @peer is too narrow for @skb: its route's MTU, less
- * the overhead, is below the device's, and the inner packet must not be
- * fragmented (IPv6, or IPv4 with DF). Its sender is then told the path's
- * MTU, as a router would; a packet that may be fragmented leaves in outer
- * fragments instead. The header was pulled by shoal_send_daddr().
+ * the overhead, is below the device's @mtu, and the inner packet must not
+ * be fragmented (IPv6, or IPv4 with DF). Its sender is then told the
+ * path's MTU, as a router would; a packet that may be fragmented leaves in
+ * outer fragments instead. The header was pulled by shoal_send_daddr().
  */
 static bool shoal_send_path_too_big(struct shoal_peer *peer,
-				    struct sk_buff *skb)
+				    struct sk_buff *skb, unsigned int mtu)
 {
 	unsigned int pmtu = READ_ONCE(peer->pmtu);
 
-	if (likely(!pmtu || pmtu >= READ_ONCE(peer->sd->dev->mtu)))
+	if (likely(!pmtu || pmtu >= mtu))
 		return false;
 	if (skb->protocol == htons(ETH_P_IP)) {
 		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) ||
@@ -101,7 +101,11 @@ static bool shoal_send_path_too_big(struct shoal_peer *peer,
 	return shoal_send_too_big(skb, pmtu);
 }
 
-/* Remembers what the route to @peer carries, for the next packets. */
+/*
+ * Remembers what a route just looked up for @peer carries. A cached route
+ * stops being valid when its MTU changes (a PMTU exception, the underlay
+ * device's MTU), so learning it on a cache miss keeps it current.
+ */
 static void shoal_send_note_pmtu(struct shoal_peer *peer,
 				 struct dst_entry *dst, unsigned int overhead)
 {
@@ -273,8 +277,8 @@ static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
 		}
 		saddr = fl4.saddr;
 		dst_cache_set_ip4(&peer->dst_cache, &rt->dst, saddr);
+		shoal_send_note_pmtu(peer, &rt->dst, SHOAL_OVERHEAD_V4);
 	}
-	shoal_send_note_pmtu(peer, &rt->dst, SHOAL_OVERHEAD_V4);
 	return shoal_send_udp4(sk, rt, skb, saddr, ep->addr4.sin_addr.s_addr,
 			       tos, htons(sd->port), ep->addr4.sin_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
@@ -312,8 +316,8 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 		}
 		saddr = fl6.saddr;
 		dst_cache_set_ip6(&peer->dst_cache, dst, &saddr);
+		shoal_send_note_pmtu(peer, dst, SHOAL_OVERHEAD_V6);
 	}
-	shoal_send_note_pmtu(peer, dst, SHOAL_OVERHEAD_V6);
 	return shoal_send_udp6(sk, dst, skb, &saddr, &ep->addr6.sin6_addr, tos,
 			       htons(sd->port), ep->addr6.sin6_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
@@ -804,10 +808,9 @@ static void shoal_fanout_segs(struct shoal_fanout *f, struct sk_buff *segs,
 				shoal_fanout_member(f, peer);
 		}
 	}
+	/* A pending member exactly when the sealed skb was built. */
 	if (f->pending)
 		shoal_fanout_shared_out(f, f->pending, f->out);
-	else
-		consume_skb(f->out);
 	shoal_send_consume(segs);
 }
 
@@ -868,7 +871,7 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct shoal_peer *peer = NULL;
 	struct shoal_txkey *key;
 	struct shoal_group *g;
-	unsigned int n, mss;
+	unsigned int n, mss, mtu;
 	const void *daddr;
 	u8 family;
 
@@ -888,8 +891,9 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 		kfree_skb(skb);
 		goto out;
 	}
-	if (unlikely(shoal_send_too_big(skb, READ_ONCE(dev->mtu)) ||
-		     shoal_send_path_too_big(peer, skb))) {
+	mtu = READ_ONCE(dev->mtu);
+	if (unlikely(shoal_send_too_big(skb, mtu) ||
+		     shoal_send_path_too_big(peer, skb, mtu))) {
 		shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TOO_BIG);
 		goto out;
 	}
