@@ -20,17 +20,18 @@ then
 	: "${SHOAL_LIFECYCLE_ROUNDS:=50}"
 else
 	: "${SHOAL_FUZZ_PACKETS:=100000}" "${SHOAL_FUZZ_MESSAGES:=10000}"
-	: "${SHOAL_LIFECYCLE_ROUNDS:=6}"
+	: "${SHOAL_LIFECYCLE_ROUNDS:=4}"
 fi
 
 # build VAR SOURCE: compile selftests/SOURCE.c into the case's tmpdir.
+# (SOURCE may name a subdirectory: bench/udpblast.)
 build()
 {
 	local dir
 
 	tmpdir dir
-	gcc -O2 -Wall -o "$dir/$2" "$SHOAL_TOP/selftests/$2.c"
-	printf -v "$1" '%s' "$dir/$2"
+	gcc -O2 -Wall -o "$dir/${2##*/}" "$SHOAL_TOP/selftests/$2.c"
+	printf -v "$1" '%s' "$dir/${2##*/}"
 }
 
 # drops NS: the sum of the device's receive drop counters (those a datagram
@@ -181,4 +182,100 @@ nl_fuzz()
 	ip -n "$A" link del shoal1
 }
 
-ktap_run pkt_fuzz nl_fuzz
+# flowing A B: both shoal0 devices have received (read from sysfs: the tool
+# and python are slow to start on CPUs this busy).
+flowing()
+{
+	(($(ip netns exec "$1" cat /sys/class/net/shoal0/statistics/rx_packets) > 100 &&
+	  $(ip netns exec "$2" cat /sys/class/net/shoal0/statistics/rx_packets) > 100))
+}
+
+# lifecycle_round HOW BLAST: A and B blast UDP at each other through the
+# tunnel, A also to a multicast group of all its peers (fan-out), and then,
+# by HOW: A's device is deleted, B's or A's namespace is destroyed (its own
+# senders stopped first, so that it really goes) while the other side
+# still sends into it, or the module is removed under all of it.
+lifecycle_round()
+{
+	local how=$1 blast=$2 pids=() pid
+
+	tunnel_pair 4
+	ip netns exec "$A" shoal group add shoal0 id 1 prefix 239.1.0.0/16 all-peers
+	ip netns exec "$A" nice "$blast" -t 60 -s 200 10.0.0.2 >/dev/null &
+	pids+=($!)
+	ip netns exec "$A" nice "$blast" -i shoal0 -t 60 -s 1400 239.1.1.1 >/dev/null &
+	pids+=($!)
+	ip netns exec "$B" nice "$blast" -t 60 -s 200 10.0.0.1 >/dev/null &
+	pids+=($!)
+	for pid in "${pids[@]}"
+	do
+		defer kill "$pid"
+	done
+	# Blasting both ways, and fanning out.
+	busywait 20000 flowing "$A" "$B"
+	(($(stat "$A" stats.tx_fanout_copies) > 0))
+	case $how in
+	dev)
+		ip -n "$A" link del shoal0
+		;;
+	netns-b)
+		kill "${pids[2]}"
+		wait "${pids[2]}" || true
+		ip netns del "$B"
+		;;
+	netns-a)
+		kill "${pids[0]}" "${pids[1]}"
+		wait "${pids[0]}" "${pids[1]}" || true
+		ip netns del "$A"
+		;;
+	module)
+		modprobe -r shoal
+		;;
+	esac
+	# The other side sends on into the void for a moment.
+	sleep 0.5
+	for pid in "${pids[@]}"
+	do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" || true
+	done
+}
+
+# lifecycle_round, SHOAL_LIFECYCLE_ROUNDS times, each way in turn; then
+# the module unloads, loads, and a new tunnel works.
+lifecycle()
+{
+	local blast i how rc ways=(dev netns-b netns-a module) start=$SECONDS
+
+	build blast bench/udpblast
+	for ((i = 0; i < SHOAL_LIFECYCLE_ROUNDS; i++))
+	do
+		how=${ways[i % ${#ways[@]}]}
+		# A subshell of its own, with no deferred commands of the case's,
+		# and not in a condition, where bash would ignore set -e.
+		set +e
+		(
+			set -eE -o pipefail
+			__defer=()
+			trap 'echo "# line $LINENO: $BASH_COMMAND: exit $?"' ERR
+			trap __run_deferred EXIT
+			lifecycle_round "$how" "$blast"
+		)
+		rc=$?
+		set -e
+		if ((rc != 0))
+		then
+			echo "# round $i ($how) failed"
+			return 1
+		fi
+	done
+	echo "# $SHOAL_LIFECYCLE_ROUNDS rounds in $((SECONDS - start)) s"
+	# Destroyed namespaces are cleaned up in the background: once they
+	# are, nothing holds the module.
+	busywait 60000 modprobe -r shoal
+	modprobe shoal
+	tunnel_pair 4
+	ip netns exec "$A" ping -q -c 3 -i 0.2 -W 5 10.0.0.2 >/dev/null
+}
+
+ktap_run pkt_fuzz nl_fuzz lifecycle
