@@ -7,6 +7,7 @@
  */
 
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <net/genetlink.h>
 #include <net/rtnetlink.h>
 #include <uapi/linux/shoal.h>
@@ -47,6 +48,8 @@ static void __exit shoal_mod_exit(void)
 {
 	shoal_genl_uninit();
 	shoal_device_uninit();
+	/* Keys, peers and epochs freed with call_rcu() run our callbacks. */
+	rcu_barrier();
 }
 
 module_init(shoal_mod_init);

@@ -64,9 +64,10 @@ static void shoal_nl_peer_conf_free(struct shoal_nl_peer_conf *c)
 {
 	u32 i;
 
+	/* Never published, but the keys own more than themselves. */
 	for (i = 0; i < c->nrx; i++)
-		kfree_sensitive(c->rx[i].key);
-	kfree_sensitive(c->tx);
+		shoal_rxkey_free(c->rx[i].key);
+	shoal_txkey_free(c->tx);
 	kfree(c->aips);
 }
 
