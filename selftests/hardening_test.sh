@@ -7,9 +7,12 @@
 # traffic, and devices, namespaces and the module torn down under load, over
 # and over. Documentation/testing.rst reports the figures.
 #
-# Sizes: short in the normal suite; the issue's full sizes on a debug kernel
-# (one with kmemleak, see selftests/vm/build-debug-kernel). SHOAL_FUZZ_PACKETS,
-# SHOAL_FUZZ_MESSAGES and SHOAL_LIFECYCLE_ROUNDS override either.
+# Sizes: a million datagrams everywhere; on a debug kernel (one with
+# kmemleak, see selftests/vm/build-debug-kernel) also 100,000 netlink
+# requests and 50 lifecycle rounds, which take hours there under emulation,
+# and in the normal suite 20,000 and 4. SHOAL_FUZZ_PACKETS,
+# SHOAL_FUZZ_MESSAGES and SHOAL_LIFECYCLE_ROUNDS override them (CI runs the
+# debug kernel at reduced sizes: .ci/run).
 
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel_lib.sh"
@@ -19,7 +22,7 @@ then
 	: "${SHOAL_FUZZ_PACKETS:=1000000}" "${SHOAL_FUZZ_MESSAGES:=100000}"
 	: "${SHOAL_LIFECYCLE_ROUNDS:=50}"
 else
-	: "${SHOAL_FUZZ_PACKETS:=100000}" "${SHOAL_FUZZ_MESSAGES:=10000}"
+	: "${SHOAL_FUZZ_PACKETS:=1000000}" "${SHOAL_FUZZ_MESSAGES:=20000}"
 	: "${SHOAL_LIFECYCLE_ROUNDS:=4}"
 fi
 
@@ -64,7 +67,7 @@ softnet_dropped()
 # tampered copies of A's real datagrams, captured on B's underlay.
 pkt_fuzz()
 {
-	local F fuzz dir before after sent got start pid kind n
+	local F fuzz dir before after sent got start pid kind n lost extra
 	local -A k
 
 	tunnel_pair 4
@@ -112,8 +115,18 @@ print(" ".join("%s %d" % (k[5:], v) for k, v in s.items() if k.startswith("drop_
 	echo "# legitimate pings during the fuzzing: $(grep -o '[0-9]* received, [0-9.]*% packet loss' "$dir/ping")"
 
 	expect_eq "backlog drops" "$(softnet_dropped)" "$n"
-	# Each bad datagram was dropped and counted once, and nothing else was.
-	expect_eq "drops counted" "$((after - before))" "$sent"
+	# Each bad datagram was dropped and counted once. So were real ones
+	# of A only if A's epoch changed during the flood: forged new epochs
+	# spend the key's budget of epoch derivations (64/s), and A's first
+	# datagrams under its new epoch may find it spent. Those are lost
+	# pings, and drop-epoch.
+	lost=$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 - \2/p' \
+		"$dir/ping")
+	lost=$((lost))
+	extra=$((after - before - sent))
+	echo "# dropped besides the fuzzer's: $extra; pings lost: $lost"
+	((extra >= 0 && extra <= lost))
+	((extra == 0 || $(stat "$B" stats.drop_epoch) >= extra))
 	# ... and under the reason its kind must get (random ones: any).
 	(($(stat "$B" stats.drop_malformed) >= k[short] + k[header]))
 	(($(stat "$B" stats.drop_unknown_sender) >= k[stranger] + k[self]))
