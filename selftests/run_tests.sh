@@ -17,6 +17,12 @@ fi
 # Anything the kernel says that means a bug in it, or in us.
 readonly SPLAT='BUG|WARNING|Oops|refcount_t|general protection|list_del corruption|kmemleak|Call Trace|UBSAN|KASAN|Redzone|Poison overwritten|Object padding'
 
+# Seconds a test may take (kselftest's settings file), four times as many
+# on the debug kernel (selftests/vm/run --kernel debug), which is about three
+# and a half times slower.
+limit=$(sed -n 's/^timeout=//p' settings)
+[[ ${SHOAL_KERNEL:-stock} != debug ]] || limit=$((limit * 4))
+
 pass=0
 fail=0
 skipped=0
@@ -30,7 +36,7 @@ do
 	n=$((n + 1))
 	start=$(date +%s)
 	out=$(mktemp)
-	timeout --kill-after=10 1200 bash "./$t" 2>&1 | tee "$out" | sed -u 's/^/  /'
+	timeout --kill-after=10 "$limit" bash "./$t" 2>&1 | tee "$out" | sed -u 's/^/  /'
 	rc=${PIPESTATUS[0]}
 	# Case results are the lines "ok N" / "not ok N" of the test's KTAP.
 	p=$(grep -cE '^ok [0-9]+ [^#]*$' "$out")
