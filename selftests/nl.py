@@ -85,6 +85,22 @@ def parse_attrs(data):
     return out
 
 
+def extack_msg(rtype, rflags, body):
+    """The extended ack message of an NLMSG_ERROR or NLMSG_DONE body, or "".
+    An error echoes the request (padded to 4 bytes) unless capped; the
+    TLVs follow it. A dump's DONE has them right after its error code."""
+    if not rflags & NLM_F_ACK_TLVS:
+        return ""
+    if rtype == NLMSG_DONE:
+        off = 4
+    elif rflags & NLM_F_CAPPED:
+        off = 4 + 16
+    else:
+        off = 4 + ((struct.unpack_from("=I", body, 4)[0] + 3) & ~3)
+    msg = parse_attrs(body[off:]).get(NLMSGERR_ATTR_MSG, b"")
+    return msg.rstrip(b"\0").decode(errors="replace")
+
+
 class Netlink:
     def __init__(self, proto):
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, proto)
@@ -113,13 +129,7 @@ class Netlink:
                 err = struct.unpack_from("=i", body)[0]
                 if err == 0:
                     return replies
-                text = ""
-                if rflags & NLM_F_ACK_TLVS:
-                    orig_len = struct.unpack_from("=I", body, 4)[0]
-                    off = 4 + (16 if rflags & NLM_F_CAPPED else orig_len)
-                    attr = parse_attrs(body[off:]).get(NLMSGERR_ATTR_MSG, b"")
-                    text = attr.rstrip(b"\0").decode()
-                raise NetlinkError(-err, text)
+                raise NetlinkError(-err, extack_msg(rtype, rflags, body))
 
 
 def genl_family_id(nl, name):

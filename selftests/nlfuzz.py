@@ -34,10 +34,9 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nl import (NETLINK_GENERIC, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED,  # noqa: E402
-                NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR,
-                NLMSGERR_ATTR_MSG, NLA_F_NESTED, Netlink, genl_family_id,
-                nla, parse_attrs)
+from nl import (NETLINK_GENERIC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST,  # noqa: E402
+                NLMSG_DONE, NLMSG_ERROR, NLA_F_NESTED, Netlink, extack_msg,
+                genl_family_id, nla, parse_attrs)
 
 # The family's commands (uapi/linux/shoal.h) and which operations each has.
 DEV_GET, DEV_SET, PEER_NEW, PEER_SET, PEER_DEL, PEER_GET = 1, 2, 3, 4, 5, 6
@@ -98,16 +97,7 @@ class Genl:
                     raise ValueError(f"reply to {seq}, not {self.seq}")
                 if rtype == NLMSG_ERROR or rtype == NLMSG_DONE:
                     r.err = -struct.unpack_from("=i", body)[0] if body else 0
-                    if rflags & NLM_F_ACK_TLVS:
-                        if rtype == NLMSG_DONE:
-                            off = 4
-                        else:
-                            # The request, echoed, then padded.
-                            orig = struct.unpack_from("=I", body, 4)[0]
-                            off = 4 + (16 if rflags & NLM_F_CAPPED else
-                                       (orig + 3) & ~3)
-                        m = parse_attrs(body[off:]).get(NLMSGERR_ATTR_MSG, b"")
-                        r.msg = m.rstrip(b"\0").decode(errors="replace")
+                    r.msg = extack_msg(rtype, rflags, body)
                     # An ack ends a request; so does the end of a dump.
                     if rtype == NLMSG_DONE or not (flags & NLM_F_DUMP) or r.err:
                         return r
