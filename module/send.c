@@ -596,30 +596,63 @@ static enum shoal_stat shoal_batch_reason(const struct sk_buff *out)
 }
 
 /*
- * The @nsegs segments of one GSO super-packet leave for @peer as one outer
- * GSO skb. Consumes @segs.
+ * The outer IPv4 total length and IPv6 payload length are 16 bits, and the
+ * IP output writes the whole skb's length into them. The datagrams of one
+ * outer GSO skb must fit: a longer skb would be segmented in software
+ * before the underlay device (it exceeds gso_max_size), each datagram
+ * apart, or carry a wrong length past a device that took it whole.
+ */
+#define SHOAL_BATCH_MAX	(IP_MAX_MTU - sizeof(struct iphdr) - \
+			 sizeof(struct udphdr))
+
+/*
+ * Detaches from *@segs the longest run of segments whose datagrams fit one
+ * outer GSO skb (at least one segment) and returns it, with its length in
+ * *@n; *@segs keeps the rest, NULL once there is none.
+ */
+static struct sk_buff *shoal_batch_take(struct sk_buff **segs, unsigned int *n)
+{
+	struct sk_buff *first = *segs, *last = first;
+	unsigned int total = SHOAL_HDR_LEN + first->len + SHOAL_TAG_LEN;
+
+	for (*n = 1; last->next; (*n)++) {
+		total += SHOAL_HDR_LEN + last->next->len + SHOAL_TAG_LEN;
+		if (total > SHOAL_BATCH_MAX)
+			break;
+		last = last->next;
+	}
+	*segs = last->next;
+	skb_mark_not_on_list(last);
+	return first;
+}
+
+/*
+ * The segments of one GSO super-packet leave for @peer in as few outer GSO
+ * skbs as their length allows. Consumes @segs.
  */
 static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
-			     struct sk_buff *segs, unsigned int mss,
-			     unsigned int nsegs)
+			     struct sk_buff *segs, unsigned int mss)
 {
 	struct shoal_dev *sd = peer->sd;
 	u8 tos = shoal_send_tos(segs);
-	unsigned int n, bytes;
-	struct sk_buff *out;
+	unsigned int n, nsegs, bytes;
+	struct sk_buff *out, *batch;
 
-	out = shoal_batch_seal(sd, peer, key, segs, mss, &n, &bytes);
-	shoal_send_consume(segs);
-	if (IS_ERR(out)) {
-		shoal_send_count_drops(sd, peer, NULL, shoal_batch_reason(out),
-				       nsegs);
-		return;
+	while (segs) {
+		batch = shoal_batch_take(&segs, &nsegs);
+		out = shoal_batch_seal(sd, peer, key, batch, mss, &n, &bytes);
+		shoal_send_consume(batch);
+		if (IS_ERR(out)) {
+			shoal_send_count_drops(sd, peer, NULL,
+					       shoal_batch_reason(out), nsegs);
+			continue;
+		}
+		/* Segments past a key's limit are dropped, as alone. */
+		shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
+				       nsegs - n);
+		shoal_send_encrypted(sd, peer, NULL, n);
+		shoal_send_out(peer, out, tos, bytes, n);
 	}
-	/* Segments past a key's limit are dropped, as they would be alone. */
-	shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
-			       nsegs - n);
-	shoal_send_encrypted(sd, peer, NULL, n);
-	shoal_send_out(peer, out, tos, bytes, n);
 }
 
 /* Whether segments can share one outer GSO skb: all as long but the last. */
@@ -843,9 +876,11 @@ static void shoal_fanout(struct shoal_dev *sd, struct shoal_group *g,
 		return;
 	}
 	consume_skb(skb);
-	n = shoal_batch_count(segs, &mss);
-	if (n) {
-		shoal_fanout_segs(&f, segs, mss, n);
+	if (shoal_batch_count(segs, &mss)) {
+		while (segs) {
+			seg = shoal_batch_take(&segs, &n);
+			shoal_fanout_segs(&f, seg, mss, n);
+		}
 		return;
 	}
 	skb_list_walk_safe(segs, seg, next) {
@@ -871,7 +906,7 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct shoal_peer *peer = NULL;
 	struct shoal_txkey *key;
 	struct shoal_group *g;
-	unsigned int n, mss, mtu;
+	unsigned int mss, mtu;
 	const void *daddr;
 	u8 family;
 
@@ -918,9 +953,8 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto out;
 	}
 	consume_skb(skb);
-	n = shoal_batch_count(segs, &mss);
-	if (n > 1) {
-		shoal_send_batch(peer, key, segs, mss, n);
+	if (shoal_batch_count(segs, &mss) > 1) {
+		shoal_send_batch(peer, key, segs, mss);
 		goto out;
 	}
 	skb_list_walk_safe(segs, seg, next) {

@@ -11,7 +11,6 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/tunnel_lib.sh"
 
-readonly MCAST="$PY $SHOAL_TOP/selftests/mcast.py"
 readonly GROUP4=239.1.2.3
 readonly GROUP6=ff3e::1234
 # Receiver device I of namespace K has sender id RID0 + (K - 1) * 1024 + I.

@@ -19,6 +19,7 @@ readonly SHOAL_TOP
 # Debian's python3, which has the apt-installed modules (yaml, pyroute2).
 readonly PY=/usr/bin/python3
 readonly NL="$PY $SHOAL_TOP/selftests/nl.py"
+readonly MCAST="$PY $SHOAL_TOP/selftests/mcast.py"
 
 __defer=()
 

@@ -394,6 +394,46 @@ for i in range(100):
 		$((before + 100))
 }
 
+# The largest super-packet a socket can hand over (UDP GSO, 64 segments of
+# 1000 bytes) seals into more than 64 KiB of datagrams: more than an outer
+# IPv4 total length or IPv6 payload length can say, and more than the
+# underlay takes as one GSO skb. It leaves as two outer GSO skbs (not as
+# 64 datagrams segmented in software), and every segment arrives, in
+# order, over both underlays.
+big_gso()
+{
+	local fam dst dir before batches segs
+
+	require_cmd socat
+	tmpdir dir
+	$MCAST expect 64 --size 1000 >"$dir/want"
+	for fam in 4 6
+	do
+		tunnel_pair "$fam"
+		dst=10.0.0.2
+		ip netns exec "$B" socat -u UDP4-RECV:5000 \
+			"OPEN:$dir/got.$fam,creat,append" &
+		defer kill $!
+		busywait 5000 udp_bound "$B" 5000 4
+		ping_ok "$A" "$dst" 1
+		before=$(stat "$B" stats.rx_packets)
+		batches=$(stat "$A" stats.tx_gso_batches)
+		segs=$(stat "$A" stats.tx_gso_segments)
+		ip netns exec "$A" $MCAST send shoal0 "$dst" 5000 64 \
+			--size 1000 --gso
+		busywait 10000 cmp -s "$dir/want" "$dir/got.$fam" || true
+		cmp "$dir/want" "$dir/got.$fam"
+		expect_eq "IPv$fam: B decrypted" \
+			"$(stat "$B" stats.rx_packets)" $((before + 64))
+		expect_eq "IPv$fam: outer GSO skbs" \
+			"$(stat "$A" stats.tx_gso_batches)" $((batches + 2))
+		expect_eq "IPv$fam: segments in them" \
+			"$(stat "$A" stats.tx_gso_segments)" $((segs + 64))
+		expect_eq "IPv$fam: B's drops" \
+			"$(ip -n "$B" -j -s link show shoal0 | $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["dropped"])')" 0
+	done
+}
+
 # Pairwise keys close the forgery hole of sender keys: once the receiver
 # marks the sender's pairwise key, datagrams under the sender's shared
 # key (which every other receiver holds) are refused. Marking after the
@@ -612,6 +652,6 @@ replay_selftest()
 
 ktap_run ipv4_underlay ipv6_underlay three_hosts_bridge wire_format \
 	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
-	outer_gro pairwise_only no_route tx_error key_rotation roaming \
+	outer_gro big_gso pairwise_only no_route tx_error key_rotation roaming \
 	key_exhaustion \
 	replay_selftest
