@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -387,6 +389,180 @@ int shoal_nl_send(struct shoal_nl *nl, const struct shoal_nl_req *req)
 	}
 	nl_cb_put(cb);
 	return err;
+}
+
+/*
+ * shoal_nl_send_many() sends up to this many requests, of up to this many
+ * bytes together (or one larger request alone), in one system call.
+ */
+#define SHOAL_NL_MANY_MSGS	64
+#define SHOAL_NL_MANY_BYTES	(64 * 1024)
+
+/*
+ * Reads the answers to the requests of one window, the last of which asked
+ * for an ack: the kernel handles a window's requests in order and answers
+ * the others only when it refuses them, so the last one's answer ends the
+ * window. @seq is the first request's sequence number. Returns 0, the
+ * positive errno of the first refusal, or a negative errno when the
+ * socket failed.
+ */
+static int shoal_nl_many_wait(struct shoal_nl *nl, struct nl_msg **msgs,
+			      size_t k, uint32_t seq,
+			      const struct shoal_nl_attr_set *attrs,
+			      shoal_nl_failed_fn failed, size_t base,
+			      void *arg)
+{
+	struct shoal_nl_req req = { .attrs = attrs };
+	struct sockaddr_nl nla;
+	struct nlmsghdr *nlh;
+	unsigned char *buf;
+	int ret = 0, len;
+	bool done = false;
+	uint32_t i;
+
+	while (!done) {
+		len = nl_recv(nl->sk, &nla, &buf, NULL);
+		if (len <= 0) {
+			shoal_nl_libnl_err(nl, len ? len : -NLE_MSG_TRUNC);
+			failed(nl, base, arg);
+			return -EIO;
+		}
+		for (nlh = (void *)buf; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			i = nlh->nlmsg_seq - seq;
+			if (nlh->nlmsg_type != NLMSG_ERROR || i >= k)
+				continue;
+			req.msg = msgs[i];
+			if (shoal_nl_parse_ack(nlh, &req, &nl->err)) {
+				failed(nl, base + i, arg);
+				ret = ret ?: nl->err.errnum;
+			} else if (nl->err.msg[0]) {
+				shoal_err("warning from the kernel: %s",
+					  nl->err.msg);
+			}
+			done |= i == k - 1;
+		}
+		free(buf);
+	}
+	return ret;
+}
+
+/*
+ * Sends the requests of one window in one datagram, only the last asking
+ * for an ack, and reads their answers. Returns as shoal_nl_many_wait().
+ */
+static int shoal_nl_many_window(struct shoal_nl *nl, struct nl_msg **msgs,
+				size_t k, const struct shoal_nl_attr_set *attrs,
+				shoal_nl_failed_fn failed, size_t base,
+				void *arg)
+{
+	uint32_t seq = 0, port = nl_socket_get_local_port(nl->sk);
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	size_t total = 0, off = 0, i;
+	struct msghdr msg = {
+		.msg_name = &kernel,
+		.msg_namelen = sizeof(kernel),
+		.msg_iovlen = 1,
+	};
+	struct iovec iov;
+	unsigned char *buf;
+	ssize_t ret;
+	int size;
+
+	for (i = 0; i < k; i++)
+		total += NLMSG_ALIGN(nlmsg_hdr(msgs[i])->nlmsg_len);
+	buf = calloc(1, total);
+	if (!buf) {
+		memset(&nl->err, 0, sizeof(nl->err));
+		nl->err.errnum = ENOMEM;
+		failed(nl, base, arg);
+		return -ENOMEM;
+	}
+	for (i = 0; i < k; i++) {
+		struct nlmsghdr *nlh = nlmsg_hdr(msgs[i]);
+
+		nlh->nlmsg_flags = NLM_F_REQUEST | (i == k - 1 ? NLM_F_ACK : 0);
+		nlh->nlmsg_seq = nl_socket_use_seq(nl->sk);
+		nlh->nlmsg_pid = port;
+		if (!i)
+			seq = nlh->nlmsg_seq;
+		memcpy(buf + off, nlh, nlh->nlmsg_len);
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	iov.iov_base = buf;
+	iov.iov_len = total;
+	msg.msg_iov = &iov;
+	/* As in shoal_nl_exchange(), for a window of one long request. */
+	if (total > SHOAL_NL_MSG_SIZE) {
+		size = total;
+		setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUF,
+			   &size, sizeof(size));
+	}
+	ret = sendmsg(nl_socket_get_fd(nl->sk), &msg, 0);
+	explicit_bzero(buf, total);
+	free(buf);
+	if (ret < 0) {
+		memset(&nl->err, 0, sizeof(nl->err));
+		nl->err.errnum = errno;
+		failed(nl, base, arg);
+		return -nl->err.errnum;
+	}
+	return shoal_nl_many_wait(nl, msgs, k, seq, attrs, failed, base, arg);
+}
+
+/**
+ * shoal_nl_send_many - send many requests that expect only an ack
+ * @nl: an open socket
+ * @n: how many
+ * @attrs: their attribute set, for error messages; may be NULL
+ * @build: builds request i (a message from shoal_nl_msg()), or returns
+ *	   NULL after printing why
+ * @failed: told of request i the kernel refused, with the details in
+ *	    @nl->err, for shoal_nl_perror()
+ * @arg: for @build and @failed
+ *
+ * Requests go in windows of up to SHOAL_NL_MANY_MSGS, each window in one
+ * system call and answered in one, instead of two calls per request. The
+ * kernel handles them in order, every one of them: a refused request does
+ * not stop the others, it is reported to @failed. Only a request that
+ * cannot be built, or a socket error, stops the run. The requests are
+ * wiped when freed: they may carry keys.
+ *
+ * Return: 0 when all were accepted; else a negative errno, the first
+ * refusal's, or the error that stopped the run.
+ */
+int shoal_nl_send_many(struct shoal_nl *nl, size_t n,
+		       const struct shoal_nl_attr_set *attrs,
+		       shoal_nl_build_fn build, shoal_nl_failed_fn failed,
+		       void *arg)
+{
+	struct nl_msg *msgs[SHOAL_NL_MANY_MSGS];
+	size_t base = 0, k, bytes, i;
+	bool stop = false;
+	int ret = 0, err;
+
+	memset(&nl->err, 0, sizeof(nl->err));
+	while (!stop && base < n) {
+		for (k = 0, bytes = 0; k < SHOAL_NL_MANY_MSGS && base + k < n &&
+		     bytes < SHOAL_NL_MANY_BYTES; k++) {
+			msgs[k] = build(nl, base + k, arg);
+			if (!msgs[k]) {
+				stop = true;
+				ret = ret ?: -ENOMEM;
+				break;
+			}
+			bytes += NLMSG_ALIGN(nlmsg_hdr(msgs[k])->nlmsg_len);
+		}
+		err = k ? shoal_nl_many_window(nl, msgs, k, attrs, failed,
+					       base, arg) : 0;
+		/* A refusal is one request's; anything else ends the run. */
+		stop |= err < 0;
+		ret = ret ?: err < 0 ? err : -err;
+		for (i = 0; i < k; i++)
+			shoal_nl_free_secret(msgs[i]);
+		base += k;
+	}
+	return ret;
 }
 
 /**

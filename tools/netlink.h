@@ -56,6 +56,12 @@ typedef int (*shoal_nl_reply_fn)(struct nlattr *attrs, int len, void *arg);
 /* Called before an interrupted dump is retried: forget what was collected. */
 typedef void (*shoal_nl_reset_fn)(void *arg);
 
+/* Builds request @i of shoal_nl_send_many(), or NULL after printing why. */
+typedef struct nl_msg *(*shoal_nl_build_fn)(struct shoal_nl *nl, size_t i,
+					    void *arg);
+/* Told that the kernel refused request @i; @nl->err says why. */
+typedef void (*shoal_nl_failed_fn)(struct shoal_nl *nl, size_t i, void *arg);
+
 struct shoal_nl_req {
 	struct nl_msg *msg;		/* from shoal_nl_msg() */
 	shoal_nl_reply_fn reply;	/* may be NULL */
@@ -88,6 +94,10 @@ struct nl_msg *shoal_nl_msg_room(struct shoal_nl *nl, uint8_t cmd, int flags,
 void shoal_nl_build_failed(void);
 void shoal_nl_free_secret(struct nl_msg *msg);
 int shoal_nl_send(struct shoal_nl *nl, const struct shoal_nl_req *req);
+int shoal_nl_send_many(struct shoal_nl *nl, size_t n,
+		       const struct shoal_nl_attr_set *attrs,
+		       shoal_nl_build_fn build, shoal_nl_failed_fn failed,
+		       void *arg);
 int shoal_nl_get(struct shoal_nl *nl, const struct shoal_nl_get *get,
 		 uint32_t ifindex, const char *ifname, uint32_t id, void *list);
 void shoal_nl_perror(const struct shoal_nl *nl, const char *fmt, ...)

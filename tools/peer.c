@@ -35,6 +35,34 @@ struct shoal_peer_line {
 	unsigned int lineno;
 };
 
+/* A PEER_NEW or PEER_SET request for @c, or NULL after printing why. */
+static struct nl_msg *shoal_peer_msg(struct shoal_nl *nl, uint8_t cmd,
+				     const char *ifname,
+				     const struct shoal_peer_conf *c)
+{
+	struct nl_msg *msg = shoal_nl_msg(nl, cmd, 0);
+
+	if (!msg)
+		return NULL;
+	if (nla_put_string(msg, SHOAL_A_PEER_IFNAME, ifname) ||
+	    shoal_peer_conf_put(msg, c)) {
+		shoal_nl_free_secret(msg);
+		shoal_nl_build_failed();
+		return NULL;
+	}
+	return msg;
+}
+
+static void shoal_peer_perror(struct shoal_nl *nl, uint8_t cmd,
+			      const char *ifname,
+			      const struct shoal_peer_conf *c)
+{
+	shoal_nl_perror(nl, "%s peer %u %s %s",
+			cmd == SHOAL_CMD_PEER_NEW ? "adding" : "changing",
+			c->sender_id, cmd == SHOAL_CMD_PEER_NEW ? "to" : "of",
+			ifname);
+}
+
 static int shoal_peer_request(struct shoal_nl *nl, uint8_t cmd,
 			      const char *ifname,
 			      const struct shoal_peer_conf *c)
@@ -42,22 +70,13 @@ static int shoal_peer_request(struct shoal_nl *nl, uint8_t cmd,
 	struct shoal_nl_req req = { .attrs = &shoal_spec_peer };
 	int err;
 
-	req.msg = shoal_nl_msg(nl, cmd, 0);
+	req.msg = shoal_peer_msg(nl, cmd, ifname, c);
 	if (!req.msg)
 		return -ENOMEM;
-	if (nla_put_string(req.msg, SHOAL_A_PEER_IFNAME, ifname) ||
-	    shoal_peer_conf_put(req.msg, c)) {
-		shoal_nl_free_secret(req.msg);
-		shoal_nl_build_failed();
-		return -ENOMEM;
-	}
 	err = shoal_nl_send(nl, &req);
 	shoal_nl_free_secret(req.msg);
 	if (err)
-		shoal_nl_perror(nl, "%s peer %u %s %s",
-				cmd == SHOAL_CMD_PEER_NEW ? "adding" : "changing",
-				c->sender_id,
-				cmd == SHOAL_CMD_PEER_NEW ? "to" : "of", ifname);
+		shoal_peer_perror(nl, cmd, ifname, c);
 	return err;
 }
 
@@ -142,11 +161,44 @@ static int shoal_peer_bulk_parse(struct shoal_lines *r, int dirfd,
 	return err;
 }
 
+/* A bulk file on its way to the kernel. */
+struct shoal_peer_bulk {
+	const char *ifname;
+	const char *name;		/* the file's, for messages */
+	struct shoal_peer_line *lines;
+};
+
+static struct nl_msg *shoal_peer_bulk_build(struct shoal_nl *nl, size_t i,
+					    void *arg)
+{
+	struct shoal_peer_bulk *b = arg;
+
+	return shoal_peer_msg(nl, SHOAL_CMD_PEER_NEW, b->ifname,
+			      &b->lines[i].conf);
+}
+
+static void shoal_peer_bulk_failed(struct shoal_nl *nl, size_t i, void *arg)
+{
+	char where[SHOAL_LINES_WHERE_MAX];
+	struct shoal_peer_bulk *b = arg;
+
+	snprintf(where, sizeof(where), "%s:%u", b->name, b->lines[i].lineno);
+	shoal_err_push(where);
+	shoal_peer_perror(nl, SHOAL_CMD_PEER_NEW, b->ifname, &b->lines[i].conf);
+	shoal_err_pop();
+}
+
+/*
+ * The peers go to the kernel many requests per system call. Every line is
+ * tried: one the kernel refuses is reported with its line number and does
+ * not stop the others.
+ */
 static int shoal_peer_bulk(const char *ifname, const char *path)
 {
-	struct shoal_peer_line *lines = NULL;
-	char where[SHOAL_LINES_WHERE_MAX] = "";
-	const char *name = strcmp(path, "-") ? path : "standard input";
+	struct shoal_peer_bulk b = {
+		.ifname = ifname,
+		.name = strcmp(path, "-") ? path : "standard input",
+	};
 	struct shoal_nl nl = { 0 };
 	int ret = SHOAL_EXIT_FAIL;
 	struct shoal_lines r;
@@ -159,7 +211,7 @@ static int shoal_peer_bulk(const char *ifname, const char *path)
 		err = dirfd == -1 ? -EIO : 0;
 	}
 	if (!err)
-		err = shoal_peer_bulk_parse(&r, dirfd, &lines, &n);
+		err = shoal_peer_bulk_parse(&r, dirfd, &b.lines, &n);
 	shoal_lines_close(&r);
 	if (dirfd >= 0)
 		close(dirfd);
@@ -170,20 +222,14 @@ static int shoal_peer_bulk(const char *ifname, const char *path)
 
 	if (shoal_nl_open(&nl))
 		goto out;
-	shoal_err_push(where);
-	for (i = 0; i < n; i++) {
-		snprintf(where, sizeof(where), "%s:%u", name, lines[i].lineno);
-		if (shoal_peer_request(&nl, SHOAL_CMD_PEER_NEW, ifname,
-				       &lines[i].conf))
-			break;
-	}
-	shoal_err_pop();
-	if (i == n)
+	if (!shoal_nl_send_many(&nl, n, &shoal_spec_peer,
+				shoal_peer_bulk_build, shoal_peer_bulk_failed,
+				&b))
 		ret = SHOAL_EXIT_OK;
 out:
 	for (i = 0; i < n; i++)
-		shoal_peer_conf_free(&lines[i].conf);
-	free(lines);
+		shoal_peer_conf_free(&b.lines[i].conf);
+	free(b.lines);
 	if (nl.sk)
 		shoal_nl_close(&nl);
 	return ret;
@@ -397,6 +443,6 @@ const struct shoal_cmd shoal_cmd_peer = {
 		"A line of a --file FILE holds the OPTIONS of one peer, id\n"
 		"included; '#' starts a comment. Relative key file names start at\n"
 		"FILE's directory. The whole file is checked before anything is\n"
-		"sent; the first peer the kernel refuses stops the run, with its\n"
-		"line number.\n",
+		"sent; then every line is tried, and each peer the kernel refuses\n"
+		"is reported with its line number.\n",
 };

@@ -387,8 +387,8 @@ int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	static unsigned char buf[FAKE_REQ_SIZE];
-	const struct nlmsghdr *nlh = (const void *)buf;
-	size_t len = 0, i;
+	const struct nlmsghdr *nlh;
+	size_t len = 0, off, i;
 
 	if (fd != fake_fd)
 		return REAL(sendmsg)(fd, msg, flags);
@@ -401,17 +401,26 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 		       msg->msg_iov[i].iov_len);
 		len += msg->msg_iov[i].iov_len;
 	}
-	if (len < NLMSG_HDRLEN + GENL_HDRLEN || nlh->nlmsg_len != len) {
-		errno = EINVAL;
-		return -1;
+	/*
+	 * Several requests may share one datagram: each is handled in turn,
+	 * and answered in a datagram of its own, as netlink_rcv_skb() does.
+	 */
+	for (off = 0; off < len; off += NLMSG_ALIGN(nlh->nlmsg_len)) {
+		nlh = (const void *)(buf + off);
+		if (len - off < NLMSG_HDRLEN + GENL_HDRLEN ||
+		    nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+		    nlh->nlmsg_len > len - off) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (nlh->nlmsg_type == GENL_ID_CTRL)
+			fake_ctrl(nlh);
+		else if (nlh->nlmsg_type == FAKE_FAMILY_ID)
+			fake_shoal(nlh);
+		else
+			fake_error(nlh, ENOENT, NULL, 0);
+		dgram_close();
 	}
-	if (nlh->nlmsg_type == GENL_ID_CTRL)
-		fake_ctrl(nlh);
-	else if (nlh->nlmsg_type == FAKE_FAMILY_ID)
-		fake_shoal(nlh);
-	else
-		fake_error(nlh, ENOENT, NULL, 0);
-	dgram_close();
 	return len;
 }
 

@@ -48,6 +48,7 @@ CASES=(
 	peer_kernel_errors
 	peer_bulk_file
 	peer_bulk_10000
+	peer_bulk_refusals
 	peer_dump_interrupted
 	group_add_encoding
 	group_add_5000_members_file
@@ -716,13 +717,15 @@ peer_bulk_file()
 	expect "a peer that exists, line 6" 1 '' \
 		"^shoal: $TMP/conf/peers:6: adding peer 12 to shoal0: File exists: A peer with this sender id exists \(attribute sender-id\)$" \
 		-- peer add shoal0 --file "$TMP/conf/peers" &&
+	# One datagram; only the last request asks for an ack.
 	diff -u - "$SHOAL_FAKE_LOG" <<-EOF &&
-	cmd 3 flags 0x5 version 1 2:str:shoal0 3:u32:30 4:bin:c000021e 6:u16:51820 7:{1:{1:u16:2 2:bin:0a1e0000 3:u8:16}}
-	cmd 3 flags 0x5 version 1 2:str:shoal0 3:u32:31 5:bin:20010db8000000000000000000000031 6:u16:51820 8:{1:{2:u8:1 3:bin:$K0_HEX}}
-	cmd 3 flags 0x5 version 1 2:str:shoal0 3:u32:12 4:bin:c000020c 6:u16:1
+	cmd 3 flags 0x1 version 1 2:str:shoal0 3:u32:30 4:bin:c000021e 6:u16:51820 7:{1:{1:u16:2 2:bin:0a1e0000 3:u8:16}}
+	cmd 3 flags 0x1 version 1 2:str:shoal0 3:u32:31 5:bin:20010db8000000000000000000000031 6:u16:51820 8:{1:{2:u8:1 3:bin:$K0_HEX}}
+	cmd 3 flags 0x1 version 1 2:str:shoal0 3:u32:12 4:bin:c000020c 6:u16:1
+	cmd 3 flags 0x5 version 1 2:str:shoal0 3:u32:32
 	EOF
-	expect "first two added, last not" 0 '*' '' -- peer show shoal0 &&
-	[[ $(grep -c '^peer' "$TMP/out") == 4 ]] && ! grep -q 'peer 32' "$TMP/out" || return 1
+	expect "all added but the refused one" 0 '*' '' -- peer show shoal0 &&
+	[[ $(grep -c '^peer' "$TMP/out") == 5 ]] && grep -q '^peer 32' "$TMP/out" || return 1
 
 	# A mistake anywhere: nothing is sent.
 	rm -f "$SHOAL_FAKE_LOG"
@@ -771,6 +774,31 @@ peer_bulk_10000()
 	[[ $(grep -c '^  peer ' "$TMP/out") == 10000 ]] &&
 	expect "peer show" 0 '*' '' -- peer show shoal1 &&
 	[[ $(grep -c '^peer ' "$TMP/out") == 10000 ]]
+}
+
+# Refused lines in several windows of requests: each reported with its
+# line number, none stops the others.
+peer_bulk_refusals()
+{
+	local i
+
+	populated
+	for ((i = 1; i <= 200; i++))
+	do
+		case $i in
+		5) echo "id 12" ;;
+		70) echo "id 13" ;;
+		200) echo "id 12" ;;
+		*) echo "id $((100 + i))" ;;
+		esac
+	done >"$TMP/bulk"
+	expect "three refused" 1 '' "^shoal: $TMP/bulk:70: adding peer 13 to shoal0: File exists" \
+		-- peer add shoal0 --file "$TMP/bulk" &&
+	[[ $(grep -c "^shoal: $TMP/bulk:\(5\|70\|200\): adding peer 1[23] to shoal0: File exists" "$TMP/err") == 3 &&
+	   $(wc -l <"$TMP/err") == 3 ]] &&
+	[[ $(grep -c '^cmd 3 ' "$SHOAL_FAKE_LOG") == 200 ]] &&
+	expect "the others added" 0 '*' '' -- peer show shoal0 &&
+	[[ $(grep -c '^peer' "$TMP/out") == 199 ]]
 }
 
 peer_dump_interrupted()
