@@ -653,14 +653,16 @@ int shoal_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * cb->args[0]: peers already sent. The device's peer generation is the
- * dump's sequence, so a dump that raced a change is flagged.
+ * cb->args[0]: peers already sent; cb->args[1]: the sender id of the last
+ * one, where the next part resumes without walking the list again. The
+ * device's peer generation is the dump's sequence, so a dump that raced a
+ * change is flagged.
  */
 int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	long skip = cb->args[0], idx = 0;
-	struct shoal_peer *peer;
+	struct shoal_peer *peer, *last;
 	struct shoal_dev *sd;
 	int err = 0;
 
@@ -673,7 +675,15 @@ int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return PTR_ERR(sd);
 	}
 	cb->seq = sd->peer_gen + 1;
-	list_for_each_entry(peer, &sd->peers, node) {
+	last = skip ? shoal_peer_lookup(sd, cb->args[1]) : NULL;
+	if (last) {
+		/* Under RTNL, a peer found is on the list. */
+		peer = last;
+		idx = skip;
+	} else {
+		peer = list_entry(&sd->peers, struct shoal_peer, node);
+	}
+	list_for_each_entry_continue(peer, &sd->peers, node) {
 		if (idx < skip) {
 			idx++;
 			continue;
@@ -682,6 +692,7 @@ int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
 		if (err)
 			break;
+		cb->args[1] = peer->sender_id;
 		idx++;
 	}
 	rtnl_unlock();
