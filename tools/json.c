@@ -85,8 +85,18 @@ void shoal_json_escape(FILE *f, const char *s)
 
 	fputc('"', f);
 	while (*p) {
-		size_t n = shoal_json_utf8_len(p);
+		size_t n;
 
+		/* Printable ASCII but the quote and backslash, in one go. */
+		for (n = 0; p[n] >= 0x20 && p[n] < 0x80 && p[n] != '"' &&
+			    p[n] != '\\'; n++)
+			;
+		if (n) {
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
+		}
+		n = shoal_json_utf8_len(p);
 		if (!n) {
 			fputs("\\ufffd", f);
 			p++;
