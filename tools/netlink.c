@@ -35,7 +35,6 @@
  * Room for a request: a peer with a thousand allowed IPs fits, and the
  * kernel takes far more than this in one message.
  */
-#define SHOAL_NL_MSG_SIZE	(64 * 1024)
 /* Nesting followed to name the attribute an error points at. */
 #define SHOAL_NL_NEST_DEPTH	4
 
@@ -606,12 +605,34 @@ void shoal_nl_build_failed(void)
 struct nl_msg *shoal_nl_msg_room(struct shoal_nl *nl, uint8_t cmd, int flags,
 				 size_t extra)
 {
-	struct nl_msg *msg = nlmsg_alloc_size(SHOAL_NL_MSG_SIZE + extra);
+	struct nl_msg *msg = shoal_nl_msg_size(nl, cmd, flags,
+					       SHOAL_NL_MSG_SIZE + extra);
+
+	if (!msg)
+		shoal_nl_build_failed();
+	return msg;
+}
+
+/**
+ * shoal_nl_msg_size - start a request of the shoal family, of a known size
+ * @nl: an open socket
+ * @cmd: SHOAL_CMD_*
+ * @flags: as for shoal_nl_msg_room()
+ * @size: bytes of room, headers included
+ *
+ * For callers that send many small requests: the usual room is 64 KiB,
+ * zeroed, for each one.
+ *
+ * Return: the message, or NULL when memory ran out; prints nothing.
+ */
+struct nl_msg *shoal_nl_msg_size(struct shoal_nl *nl, uint8_t cmd, int flags,
+				 size_t size)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(size);
 
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family,
 				 0, flags, cmd, SHOAL_FAMILY_VERSION)) {
 		nlmsg_free(msg);
-		shoal_nl_build_failed();
 		return NULL;
 	}
 	return msg;

@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The room for attributes shoal_nl_msg() gives a request. */
+#define SHOAL_NL_MSG_SIZE	(64 * 1024)
+
 struct nl_msg;
 struct nl_sock;
 struct nlattr;
@@ -91,6 +94,8 @@ void shoal_nl_keep(bool keep);
 struct nl_msg *shoal_nl_msg(struct shoal_nl *nl, uint8_t cmd, int flags);
 struct nl_msg *shoal_nl_msg_room(struct shoal_nl *nl, uint8_t cmd, int flags,
 				 size_t extra);
+struct nl_msg *shoal_nl_msg_size(struct shoal_nl *nl, uint8_t cmd, int flags,
+				 size_t size);
 void shoal_nl_build_failed(void);
 void shoal_nl_free_secret(struct nl_msg *msg);
 int shoal_nl_send(struct shoal_nl *nl, const struct shoal_nl_req *req);

@@ -35,21 +35,39 @@ struct shoal_peer_line {
 	unsigned int lineno;
 };
 
-/* A PEER_NEW or PEER_SET request for @c, or NULL after printing why. */
+/* Fills @msg, if any; frees it and returns NULL when it is too small. */
+static struct nl_msg *shoal_peer_msg_in(struct nl_msg *msg, const char *ifname,
+					const struct shoal_peer_conf *c)
+{
+	if (msg && (nla_put_string(msg, SHOAL_A_PEER_IFNAME, ifname) ||
+		    shoal_peer_conf_put(msg, c))) {
+		shoal_nl_free_secret(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/*
+ * A PEER_NEW or PEER_SET request for @c, or NULL after printing why. It is
+ * built in room sized for @c (a prefix takes 40 bytes, a key 80), which
+ * saves zeroing 64 KiB per peer of a bulk file; in the usual room if that
+ * was not enough after all.
+ */
 static struct nl_msg *shoal_peer_msg(struct shoal_nl *nl, uint8_t cmd,
 				     const char *ifname,
 				     const struct shoal_peer_conf *c)
 {
-	struct nl_msg *msg = shoal_nl_msg(nl, cmd, 0);
+	size_t size = 512 + c->n_ips * 48 + (c->n_rx + 1) * 96;
+	struct nl_msg *msg;
 
+	msg = shoal_peer_msg_in(shoal_nl_msg_size(nl, cmd, 0, size), ifname,
+				c);
 	if (!msg)
-		return NULL;
-	if (nla_put_string(msg, SHOAL_A_PEER_IFNAME, ifname) ||
-	    shoal_peer_conf_put(msg, c)) {
-		shoal_nl_free_secret(msg);
+		msg = shoal_peer_msg_in(shoal_nl_msg_size(nl, cmd, 0,
+							  SHOAL_NL_MSG_SIZE),
+					ifname, c);
+	if (!msg)
 		shoal_nl_build_failed();
-		return NULL;
-	}
 	return msg;
 }
 
