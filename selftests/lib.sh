@@ -58,14 +58,25 @@ netns_new()
 	done
 }
 
+# scaled N: a time limit N, four times as long on the debug kernel, which
+# runs everything about three and a half times slower.
+scaled()
+{
+	if [[ ${SHOAL_KERNEL:-stock} == debug ]]
+	then
+		echo $(($1 * 4))
+	else
+		echo "$1"
+	fi
+}
+
 # busywait TIMEOUT_MS CMD [ARGS...]: retry CMD until it succeeds or time is up
-# (four times as long on the debug kernel, which runs everything about three
-# and a half times slower).
+# (scaled).
 busywait()
 {
-	local timeout=$1 start
+	local timeout start
 
-	[[ ${SHOAL_KERNEL:-stock} != debug ]] || timeout=$((timeout * 4))
+	timeout=$(scaled "$1")
 	shift
 	start=$(date +%s%3N)
 	until "$@"

@@ -149,9 +149,9 @@ tcp_transfer()
 	pid=$!
 	defer kill "$pid"
 	busywait 5000 tcp_listening "$to" 5001
-	ip netns exec "$from" timeout 300 socat -u "OPEN:$dir/in" \
+	ip netns exec "$from" timeout "$(scaled 300)" socat -u "OPEN:$dir/in" \
 		"$proto:$target:5001"
-	timeout 60 tail --pid="$pid" -f /dev/null
+	timeout "$(scaled 60)" tail --pid="$pid" -f /dev/null
 	sum_in=$(sha256sum <"$dir/in")
 	sum_out=$(sha256sum <"$dir/out")
 	expect_eq "sha256 of $bytes bytes" "$sum_out" "$sum_in"

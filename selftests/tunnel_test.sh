@@ -136,7 +136,7 @@ dscp_ecn()
 		defer kill "$pid"
 		busywait 5000 grep -q listening "$dir/err"
 		ip netns exec "$A" ping -q -c 1 -W 5 -Q "$tos" 10.0.0.2 >/dev/null
-		timeout 10 tail --pid="$pid" -f /dev/null
+		timeout "$(scaled 10)" tail --pid="$pid" -f /dev/null
 		out=$(cat "$dir/out")
 		expect_match "outer tos for inner $tos" "$out" "tos $want,"
 	done
@@ -246,7 +246,7 @@ replay_captured()
 	defer kill "$pid"
 	busywait 5000 grep -q listening "$dir/err"
 	ip netns exec "$A" ping -q -c 20 -i 0.05 -W 5 10.0.0.2 >/dev/null
-	timeout 10 tail --pid="$pid" -f /dev/null
+	timeout "$(scaled 10)" tail --pid="$pid" -f /dev/null
 	rx=$(stat "$B" stats.rx_packets)
 	before=$(stat "$B" stats.drop_replay)
 	ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" "$dir/cap" <<-'PYEOF'
@@ -278,7 +278,7 @@ underlay_view()
 	ip netns exec "$A" ping -q -c 5 -i 0.1 -s 300 -W 5 10.0.0.2 >/dev/null
 	tcp_transfer "$A" "$B" 10.0.0.2 $((1 << 20)) "$dir"
 	kill "$pid"
-	timeout 10 tail --pid="$pid" -f /dev/null
+	timeout "$(scaled 10)" tail --pid="$pid" -f /dev/null
 	expect_eq "not shoal" "$(tcpdump -r "$dir/cap" -nn \
 		'ip and not (udp and src port 51820 and dst port 51821) and not (udp and src port 51821 and dst port 51820)' \
 		2>/dev/null | wc -l)" 0
