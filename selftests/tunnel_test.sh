@@ -29,6 +29,11 @@ inner_outer()
 	ping_ok "$B" 10.0.0.1
 	tcp_transfer "$A" "$B" 10.0.0.2 "$BULK" "$dir"
 	tcp_transfer "$B" "$A" fd10::1 "$BULK" "$dir"
+	# Delivered in order: single datagrams and outer GSO batches of one
+	# flow once took two GRO buckets on the receiver and overtook each
+	# other (spurious retransmissions, cut windows).
+	expect_eq "B out-of-order segments" "$(tcp_ext "$B" TCPOFOQueue)" 0
+	expect_eq "A out-of-order segments" "$(tcp_ext "$A" TCPOFOQueue)" 0
 	# The GSO path was used: segments left in batches.
 	(($(stat "$A" stats.tx_gso_batches) > 0))
 	(($(stat "$A" stats.tx_gso_segments) > $(stat "$A" stats.tx_gso_batches)))
@@ -550,7 +555,7 @@ tx_error()
 # per rotation, so that the emulated VM keeps up with one a second.
 key_rotation()
 {
-	local out pid slot=0 id=1 next=1 t0 ms start
+	local out pid slot=0 id=1 next=1 t0 ms start pings
 
 	tunnel_pair 4
 	$PY -c '
@@ -560,7 +565,10 @@ for k in range(2, 41):
         f.write(base64.b64encode(os.urandom(32)).decode() + "\n")' "$KEYS"
 	ping_ok "$A" 10.0.0.2 1
 	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 2 "$KEYS/k2"
-	ip netns exec "$A" ping -q -c 1000 -i 0.01 -W 5 10.0.0.2 >"$KEYS/ping" &
+	# About 10 s of pings (scaled): a rotation a second, as many as the
+	# host manages on a slow kernel.
+	pings=$(scaled 1000)
+	ip netns exec "$A" ping -q -c "$pings" -i 0.01 -W 5 10.0.0.2 >"$KEYS/ping" &
 	pid=$!
 	defer kill "$pid"
 	start=$(date +%s%N)
@@ -581,9 +589,10 @@ for k in range(2, 41):
 	done
 	wait "$pid"
 	echo "# $((next - 1)) rotations in $((($(date +%s%N) - start) / 1000000)) ms"
-	((next > 5))
+	# Both slots took turns, more than once.
+	((next > 3))
 	out=$(cat "$KEYS/ping")
-	expect_match "no loss" "$out" "1000 received, 0% packet loss"
+	expect_match "no loss" "$out" "$pings received, 0% packet loss"
 	expect_eq "keys left" "$(stat "$A" keys.0.id):$(stat "$A" keys.0.active)" "$id:True"
 	expect_eq "B's keys" "$(ip netns exec "$B" shoal -j peer show shoal0 id 1 |
 		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["rx_keys"])')" \
