@@ -176,6 +176,13 @@ static void shoal_receive_deliver(struct shoal_dev *sd,
 	unsigned int len = skb->len;
 
 	skb_scrub_packet(skb, !net_eq(sock_net(sk), dev_net(dev)));
+	/*
+	 * The hash is the outer datagram's: the segments of an outer GSO
+	 * batch and a datagram sent alone would hash apart, and GRO, which
+	 * buckets by hash, would hold one inner flow twice and deliver it out
+	 * of order. The inner packet's flow is hashed anew.
+	 */
+	skb_clear_hash(skb);
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	skb_reset_mac_header(skb);

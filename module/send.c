@@ -181,7 +181,12 @@ static void shoal_send_push_udp(struct sk_buff *skb, __be16 sport,
 	uh->dest = dport;
 	uh->len = htons(skb->len);
 	skb_scrub_packet(skb, xnet);
-	skb_clear_hash_if_not_l4(skb);
+	/*
+	 * Every datagram to a peer is one outer flow (fixed ports): it must
+	 * hash as one, not keep an inner packet's hash when sent alone, or
+	 * RPS and XPS could part a peer's datagrams.
+	 */
+	skb_clear_hash(skb);
 }
 
 /*

@@ -132,29 +132,40 @@ stat_gt()
 }
 
 # tcp_transfer NSFROM NSTO DST BYTES DIR: send BYTES random bytes over TCP
-# to DST (an address in NSTO) and check they arrive intact.
+# to DST (an address in NSTO) and check they arrive intact. With TCP_CPU
+# set, both ends run on that CPU.
 tcp_transfer()
 {
 	local from=$1 to=$2 dst=$3 bytes=$4 dir=$5 pid sum_in sum_out
-	local proto=TCP4 target=$dst
+	local proto=TCP4 target=$dst pin=()
 
 	if [[ $dst == *:* ]]
 	then
 		proto=TCP6
 		target="[$dst]"
 	fi
+	[[ -z ${TCP_CPU:-} ]] || pin=(taskset -c "$TCP_CPU")
 	head -c "$bytes" /dev/urandom >"$dir/in"
-	ip netns exec "$to" socat -u "$proto-LISTEN:5001,reuseaddr" \
+	ip netns exec "$to" "${pin[@]}" socat -u "$proto-LISTEN:5001,reuseaddr" \
 		"OPEN:$dir/out,creat,trunc" &
 	pid=$!
 	defer kill "$pid"
 	busywait 5000 tcp_listening "$to" 5001
-	ip netns exec "$from" timeout "$(scaled 300)" socat -u "OPEN:$dir/in" \
+	ip netns exec "$from" "${pin[@]}" timeout "$(scaled 300)" socat -u "OPEN:$dir/in" \
 		"$proto:$target:5001"
 	timeout "$(scaled 60)" tail --pid="$pid" -f /dev/null
 	sum_in=$(sha256sum <"$dir/in")
 	sum_out=$(sha256sum <"$dir/out")
 	expect_eq "sha256 of $bytes bytes" "$sum_out" "$sum_in"
+}
+
+# tcp_ext NS NAME: a TcpExt counter of the namespace (/proc/net/netstat).
+tcp_ext()
+{
+	ip netns exec "$1" awk -v name="$2" '
+		$1 == "TcpExt:" && !n { n = split($0, keys); next }
+		$1 == "TcpExt:" { split($0, vals); for (i = 2; i <= n; i++)
+			if (keys[i] == name) print vals[i] }' /proc/net/netstat
 }
 
 tcp_listening()
