@@ -298,14 +298,27 @@ app_stream()
 	do
 		busywait 10000 cmp -s "$dir/want" "$dir/$k.4" || true
 		busywait 10000 cmp -s "$dir/want" "$dir/$k.6" || true
-		cmp "$dir/want" "$dir/$k.4"
-		cmp "$dir/want" "$dir/$k.6"
+		cmp "$dir/want" "$dir/$k.4" || udp_counters "${RNS[k - 1]}" "$k"
+		cmp "$dir/want" "$dir/$k.6" || udp_counters "${RNS[k - 1]}" "$k"
 	done
 	# (tunnel_lib's stat() shadows stat(1).)
 	[[ ! -s $dir/4.4 && ! -s $dir/4.6 ]]
 	expect_eq "non-member packets" "$(rx_of 4 0)" 0
 	expect_eq "encryptions" "$(sstat stats.tx_encryptions)" 400
 	expect_eq "copies" "$(sstat stats.tx_fanout_copies)" 1200
+}
+
+# udp_counters NS K: after a stream came out wrong, what receiver K's
+# namespace says of it (its devices' decrypts, UDP's drops); fails.
+udp_counters()
+{
+	echo "# receiver $2: rx_packets $(rx_of "$2" 0)," \
+		"$(ip netns exec "$1" awk '$1 == "Udp:" && n++ {
+			print "UDP in", $2, "rcvbuf errors", $6, "in errors", $4 }' \
+			/proc/net/snmp)," \
+		"$(ip netns exec "$1" awk '$1 ~ /^Udp6(InDatagrams|RcvbufErrors|InErrors)$/ {
+			printf "%s %s ", $1, $2 }' /proc/net/snmp6)"
+	return 1
 }
 
 # The broadcast group reaches every peer, for 255.255.255.255 and for the
