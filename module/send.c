@@ -483,6 +483,12 @@ static int shoal_batch_copy(struct sk_buff *out, unsigned int off,
 	return err;
 }
 
+/* The bytes @seg takes as a sealed datagram: header, ciphertext, tag. */
+static unsigned int shoal_batch_dgram_len(const struct sk_buff *seg)
+{
+	return SHOAL_HDR_LEN + seg->len + SHOAL_TAG_LEN;
+}
+
 /* Encrypts the region of @out at @off holding @len plaintext bytes. */
 static bool shoal_batch_seal_one(struct sk_buff *out, unsigned int off,
 				 unsigned int len, const struct shoal_hdr *hdr,
@@ -529,7 +535,7 @@ static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
 	*n = 0;
 	*bytes = 0;
 	skb_list_walk_safe(segs, seg, next)
-		total += SHOAL_HDR_LEN + seg->len + SHOAL_TAG_LEN;
+		total += shoal_batch_dgram_len(seg);
 	out = alloc_skb_with_frags(headroom, total, PAGE_ALLOC_COSTLY_ORDER,
 				   &err, GFP_ATOMIC);
 	if (!out)
@@ -618,10 +624,10 @@ static enum shoal_stat shoal_batch_reason(const struct sk_buff *out)
 static struct sk_buff *shoal_batch_take(struct sk_buff **segs, unsigned int *n)
 {
 	struct sk_buff *first = *segs, *last = first;
-	unsigned int total = SHOAL_HDR_LEN + first->len + SHOAL_TAG_LEN;
+	unsigned int total = shoal_batch_dgram_len(first);
 
 	for (*n = 1; last->next; (*n)++) {
-		total += SHOAL_HDR_LEN + last->next->len + SHOAL_TAG_LEN;
+		total += shoal_batch_dgram_len(last->next);
 		if (total > SHOAL_BATCH_MAX)
 			break;
 		last = last->next;
