@@ -76,6 +76,8 @@ static void shoal_ndo_uninit(struct net_device *dev)
 	struct shoal_dev *sd = netdev_priv(dev);
 	int i;
 
+	/* unregister_netdevice_many() waited for a grace period since dellink. */
+	shoal_socket_release_retired(sd);
 	/* Groups first: the peers then leave no member arrays behind. */
 	shoal_group_del_all(sd);
 	shoal_peer_del_all(sd);
@@ -250,7 +252,8 @@ static void shoal_dellink(struct net_device *dev, struct list_head *head)
 	struct shoal_dev *sd = netdev_priv(dev);
 
 	list_del(&sd->node);
-	shoal_socket_close(sd);
+	/* Released in ndo_uninit, after the grace period of the batch. */
+	shoal_socket_retire(sd);
 	unregister_netdevice_queue(dev, head);
 }
 
@@ -300,10 +303,12 @@ struct rtnl_link_ops shoal_link_ops __read_mostly = {
 /*
  * Kernel sockets hold no reference on their netns: when the netns a device
  * was created in goes away, its sockets must go first. The device itself
- * may live elsewhere and stays, without a port.
+ * may live elsewhere and stays, without a port. One grace period serves
+ * all the devices of the netns, which may be thousands.
  */
 static void __net_exit shoal_net_pre_exit(struct net *net)
 {
+	bool retired = false;
 	struct shoal_dev *sd;
 
 	rtnl_lock();
@@ -311,7 +316,12 @@ static void __net_exit shoal_net_pre_exit(struct net *net)
 		if (sd->creating_net != net)
 			continue;
 		sd->creating_net = NULL;
-		shoal_socket_close(sd);
+		retired |= shoal_socket_retire(sd);
+	}
+	if (retired) {
+		synchronize_net();
+		list_for_each_entry(sd, &shoal_dev_list, node)
+			shoal_socket_release_retired(sd);
 	}
 	rtnl_unlock();
 }

@@ -31,6 +31,8 @@ struct shoal_txkey;
  *	NULL once that netns is being dismantled (RTNL)
  * @sock4: IPv4 UDP socket, NULL when closed (RCU, written under RTNL)
  * @sock6: IPv6 UDP socket, NULL when closed or IPv6 is off (as @sock4)
+ * @retired: sockets taken out of use, released after the next grace
+ *	period; lets one grace period serve many devices (RTNL)
  * @port: UDP port both sockets are bound to, host order; 0 when closed (RTNL)
  * @sender_id: local sender id put in every datagram; 0 when unset
  * @node: entry in the list of all shoal devices (RTNL)
@@ -57,6 +59,7 @@ struct shoal_dev {
 	struct net *creating_net;
 	struct sock __rcu *sock4;
 	struct sock __rcu *sock6;
+	struct sock *retired[2];
 	u16 port;
 	u32 sender_id;
 	struct list_head node;

@@ -212,14 +212,28 @@ netns_delete_device_ns()
 
 netns_delete_creating_ns()
 {
-	local A B out
+	local A B out i
 
 	netns_new A B
 	ip netns exec "$A" $NL link-add shoal0 --port 40030
 	ip -n "$A" link set shoal0 netns "$B"
+	# More devices of A, in B and in A: their sockets close together.
+	for i in $(seq 16)
+	do
+		ip -n "$A" link add "shoal$i" type shoal
+	done
+	for i in $(seq 8)
+	do
+		ip -n "$A" link set "shoal$i" netns "$B"
+	done
 	ip netns del "$A"
-	# The device stays in B, without sockets.
+	# The devices stay in B, without sockets.
 	busywait 10000 eval 'test "$(shoal_field "$B" shoal0 port)" = 0'
+	shoal_json "$B" | $PY -c '
+import json, sys
+devs = json.load(sys.stdin)
+assert len(devs) == 9 and {d["port"] for d in devs} == {0}, devs'
+	expect_eq "sockets in B" "$(ip netns exec "$B" ss -Hlun | wc -l)" 0
 	out=$(ip netns exec "$B" $NL genl 2 --attr 2:str:shoal0 --attr 3:u16:40031 || true)
 	expect_eq "rebind" "$out" "ERR ENETUNREACH The netns this device was created in is gone"
 	ip -n "$B" link del shoal0
