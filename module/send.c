@@ -638,6 +638,26 @@ static struct sk_buff *shoal_batch_take(struct sk_buff **segs, unsigned int *n)
 }
 
 /*
+ * Charges @out to the socket @seg was charged to, as the segments of a TCP
+ * or UDP GSO send are (tcp_wfree() or sock_wfree(); the GSO code copies no
+ * other destructor to them): TCP Small Queues and the send buffer then see
+ * the datagrams leave, not only their plaintext sealed. Without it, a TCP
+ * flow pushed its whole window into the underlay's queues, and its RTT
+ * grew with the window.
+ */
+static void shoal_batch_own(struct sk_buff *out, const struct sk_buff *seg)
+{
+	struct sock *sk = seg->sk;
+
+	if (!sk || !seg->destructor || !sk_fullsock(sk) ||
+	    (seg->destructor != sock_wfree && sk->sk_protocol != IPPROTO_TCP))
+		return;
+	out->sk = sk;
+	out->destructor = seg->destructor;
+	refcount_add(out->truesize, &sk->sk_wmem_alloc);
+}
+
+/*
  * The segments of one GSO super-packet leave for @peer in as few outer GSO
  * skbs as their length allows. Consumes @segs.
  */
@@ -652,6 +672,8 @@ static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 	while (segs) {
 		batch = shoal_batch_take(&segs, &nsegs);
 		out = shoal_batch_seal(sd, peer, key, batch, mss, &n, &bytes);
+		if (!IS_ERR(out))
+			shoal_batch_own(out, batch);
 		shoal_send_consume(batch);
 		if (IS_ERR(out)) {
 			shoal_send_count_drops(sd, peer, NULL,
