@@ -1,9 +1,47 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (C) 2026 The shoal authors. */
 
+/*
+ * The writer is called a few dozen times for every peer of a dump, tens of
+ * thousands of peers at a time: it writes with the stdio calls that do not
+ * take the stream's lock (the tool has one thread) and formats numbers
+ * itself rather than through printf.
+ */
+
+#define _GNU_SOURCE
 #include <inttypes.h>
 
 #include "json.h"
+
+static void shoal_json_put(FILE *f, const char *s, size_t n)
+{
+	fwrite_unlocked(s, 1, n, f);
+}
+
+static void shoal_json_puts(FILE *f, const char *s)
+{
+	fputs_unlocked(s, f);
+}
+
+static void shoal_json_putc(FILE *f, char c)
+{
+	fputc_unlocked(c, f);
+}
+
+/* @v in decimal, after @sign when that is not NUL. */
+static void shoal_json_decimal(FILE *f, char sign, uint64_t v)
+{
+	char buf[21];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	if (sign)
+		buf[--i] = sign;
+	shoal_json_put(f, buf + i, sizeof(buf) - i);
+}
 
 /**
  * shoal_json_init - start a JSON document
@@ -26,9 +64,9 @@ static void shoal_json_newline(struct shoal_json *j)
 
 	if (!j->pretty)
 		return;
-	fputc('\n', j->f);
+	shoal_json_putc(j->f, '\n');
 	for (i = 0; i < j->depth; i++)
-		fputs("    ", j->f);
+		shoal_json_puts(j->f, "    ");
 }
 
 /* Separator, indentation and key before any value. */
@@ -41,7 +79,7 @@ static void shoal_json_member(struct shoal_json *j, const char *key)
 	j->empty = false;
 	if (key) {
 		shoal_json_escape(j->f, key);
-		fputs(j->pretty ? ": " : ":", j->f);
+		shoal_json_puts(j->f, j->pretty ? ": " : ":");
 	}
 }
 
@@ -83,7 +121,7 @@ void shoal_json_escape(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	fputc('"', f);
+	shoal_json_putc(f, '"');
 	while (*p) {
 		size_t n;
 
@@ -92,58 +130,58 @@ void shoal_json_escape(FILE *f, const char *s)
 			    p[n] != '\\'; n++)
 			;
 		if (n) {
-			fwrite(p, 1, n, f);
+			shoal_json_put(f, (const char *)p, n);
 			p += n;
 			continue;
 		}
 		n = shoal_json_utf8_len(p);
 		if (!n) {
-			fputs("\\ufffd", f);
+			shoal_json_puts(f, "\\ufffd");
 			p++;
 			continue;
 		}
 		if (n > 1) {
-			fwrite(p, 1, n, f);
+			shoal_json_put(f, (const char *)p, n);
 			p += n;
 			continue;
 		}
 		switch (*p) {
 		case '"':
-			fputs("\\\"", f);
+			shoal_json_puts(f, "\\\"");
 			break;
 		case '\\':
-			fputs("\\\\", f);
+			shoal_json_puts(f, "\\\\");
 			break;
 		case '\b':
-			fputs("\\b", f);
+			shoal_json_puts(f, "\\b");
 			break;
 		case '\f':
-			fputs("\\f", f);
+			shoal_json_puts(f, "\\f");
 			break;
 		case '\n':
-			fputs("\\n", f);
+			shoal_json_puts(f, "\\n");
 			break;
 		case '\r':
-			fputs("\\r", f);
+			shoal_json_puts(f, "\\r");
 			break;
 		case '\t':
-			fputs("\\t", f);
+			shoal_json_puts(f, "\\t");
 			break;
 		default:
 			if (*p < 0x20)
 				fprintf(f, "\\u%04x", *p);
 			else
-				fputc(*p, f);
+				shoal_json_putc(f, *p);
 		}
 		p++;
 	}
-	fputc('"', f);
+	shoal_json_putc(f, '"');
 }
 
 static void shoal_json_open(struct shoal_json *j, const char *key, char c)
 {
 	shoal_json_member(j, key);
-	fputc(c, j->f);
+	shoal_json_putc(j->f, c);
 	j->depth++;
 	j->empty = true;
 }
@@ -153,7 +191,7 @@ static void shoal_json_close(struct shoal_json *j, char c)
 	j->depth--;
 	if (!j->empty)
 		shoal_json_newline(j);
-	fputc(c, j->f);
+	shoal_json_putc(j->f, c);
 	/* The parent now holds at least this container. */
 	j->empty = false;
 }
@@ -217,7 +255,7 @@ void shoal_json_string(struct shoal_json *j, const char *key, const char *s)
 void shoal_json_uint(struct shoal_json *j, const char *key, uint64_t v)
 {
 	shoal_json_member(j, key);
-	fprintf(j->f, "%" PRIu64, v);
+	shoal_json_decimal(j->f, 0, v);
 }
 
 /**
@@ -229,7 +267,9 @@ void shoal_json_uint(struct shoal_json *j, const char *key, uint64_t v)
 void shoal_json_int(struct shoal_json *j, const char *key, int64_t v)
 {
 	shoal_json_member(j, key);
-	fprintf(j->f, "%" PRId64, v);
+	/* The magnitude of INT64_MIN is only a uint64_t. */
+	shoal_json_decimal(j->f, v < 0 ? '-' : 0,
+			   v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
 /**
@@ -256,7 +296,7 @@ void shoal_json_hex(struct shoal_json *j, const char *key, uint64_t v)
 void shoal_json_bool(struct shoal_json *j, const char *key, bool v)
 {
 	shoal_json_member(j, key);
-	fputs(v ? "true" : "false", j->f);
+	shoal_json_puts(j->f, v ? "true" : "false");
 }
 
 /**
@@ -267,7 +307,7 @@ void shoal_json_bool(struct shoal_json *j, const char *key, bool v)
 void shoal_json_null(struct shoal_json *j, const char *key)
 {
 	shoal_json_member(j, key);
-	fputs("null", j->f);
+	shoal_json_puts(j->f, "null");
 }
 
 /**
@@ -276,5 +316,5 @@ void shoal_json_null(struct shoal_json *j, const char *key)
  */
 void shoal_json_finish(struct shoal_json *j)
 {
-	fputc('\n', j->f);
+	shoal_json_putc(j->f, '\n');
 }
