@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -197,4 +198,60 @@ int shoal_key_read(int dirfd, const char *path, uint8_t key[SHOAL_KEY_LEN])
 out:
 	shoal_wipe(buf, sizeof(buf));
 	return err;
+}
+
+/**
+ * shoal_key_read_cached - shoal_key_read(), once for each path
+ * @kc: the keys read so far, zeroed before the first call
+ * @dirfd: where a relative @path starts; the same for every call on @kc
+ * @path: the file; standard input ("-") is never kept, so that naming it
+ *	  twice fails as it does without the cache
+ * @key: where the key goes
+ *
+ * The last SHOAL_KEY_CACHE_SLOTS paths are kept, with their keys.
+ *
+ * Return: as shoal_key_read(); -ENOMEM after printing why.
+ */
+int shoal_key_read_cached(struct shoal_key_cache *kc, int dirfd,
+			  const char *path, uint8_t key[SHOAL_KEY_LEN])
+{
+	unsigned int i = kc->next % SHOAL_KEY_CACHE_SLOTS, k;
+	char *copy;
+	int err;
+
+	if (!strcmp(path, "-"))
+		return shoal_key_read(dirfd, path, key);
+	for (k = 0; k < SHOAL_KEY_CACHE_SLOTS; k++) {
+		if (kc->slot[k].path && !strcmp(kc->slot[k].path, path)) {
+			memcpy(key, kc->slot[k].key, SHOAL_KEY_LEN);
+			return 0;
+		}
+	}
+	err = shoal_key_read(dirfd, path, key);
+	if (err)
+		return err;
+	copy = strdup(path);
+	if (!copy) {
+		shoal_wipe(key, SHOAL_KEY_LEN);
+		shoal_err("reading key file %s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	free(kc->slot[i].path);
+	kc->slot[i].path = copy;
+	memcpy(kc->slot[i].key, key, SHOAL_KEY_LEN);
+	kc->next++;
+	return 0;
+}
+
+/**
+ * shoal_key_cache_clear - forget and wipe every key of a cache
+ * @kc: the cache; empty again afterwards
+ */
+void shoal_key_cache_clear(struct shoal_key_cache *kc)
+{
+	unsigned int k;
+
+	for (k = 0; k < SHOAL_KEY_CACHE_SLOTS; k++)
+		free(kc->slot[k].path);
+	shoal_wipe(kc, sizeof(*kc));
 }

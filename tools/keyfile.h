@@ -18,4 +18,23 @@ int shoal_key_decode(const char *s, size_t len, uint8_t key[SHOAL_KEY_LEN]);
 int shoal_key_read(int dirfd, const char *path, uint8_t key[SHOAL_KEY_LEN]);
 void shoal_wipe(void *p, size_t len);
 
+/*
+ * Key files already read by one command, by path: a bulk file of ten
+ * thousand peers names the same few keys on every line. Paths are taken
+ * as given, relative to the one directory the command reads them from.
+ */
+#define SHOAL_KEY_CACHE_SLOTS	4
+
+struct shoal_key_cache {
+	struct {
+		char *path;
+		uint8_t key[SHOAL_KEY_LEN];
+	} slot[SHOAL_KEY_CACHE_SLOTS];
+	unsigned int next;	/* the slot the next new path takes */
+};
+
+int shoal_key_read_cached(struct shoal_key_cache *kc, int dirfd,
+			  const char *path, uint8_t key[SHOAL_KEY_LEN]);
+void shoal_key_cache_clear(struct shoal_key_cache *kc);
+
 #endif /* SHOAL_KEYFILE_H */

@@ -150,6 +150,7 @@ static int shoal_peer_bulk_parse(struct shoal_lines *r, int dirfd,
 				 struct shoal_peer_line **out, size_t *n)
 {
 	struct shoal_peer_line *lines = NULL;
+	struct shoal_key_cache kc = { 0 };
 	size_t count = 0;
 	char **words;
 	int nwords, err;
@@ -169,11 +170,12 @@ static int shoal_peer_bulk_parse(struct shoal_lines *r, int dirfd,
 					    &lines[count].conf);
 		if (!err)
 			err = shoal_peer_conf_load_keys(&lines[count].conf,
-							dirfd);
+							dirfd, &kc);
 		count++;
 		if (err)
 			break;
 	}
+	shoal_key_cache_clear(&kc);
 	*out = lines;
 	*n = count;
 	return err;
@@ -258,6 +260,7 @@ static int shoal_peer_change(const struct shoal_cmd *cmd, int argc,
 			     char **argv, enum shoal_peer_mode mode)
 {
 	const char *ifname = argv[1];
+	struct shoal_key_cache kc = { 0 };
 	struct shoal_peer_conf c;
 	struct shoal_nl nl = { 0 };
 	int ret = SHOAL_EXIT_FAIL;
@@ -272,7 +275,8 @@ static int shoal_peer_change(const struct shoal_cmd *cmd, int argc,
 	}
 	err = shoal_peer_conf_parse(argc - 2, argv + 2, mode, &c);
 	if (!err)
-		err = shoal_peer_conf_load_keys(&c, AT_FDCWD);
+		err = shoal_peer_conf_load_keys(&c, AT_FDCWD, &kc);
+	shoal_key_cache_clear(&kc);
 	if (err) {
 		shoal_peer_conf_free(&c);
 		if (err == -EINVAL)

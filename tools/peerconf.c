@@ -218,26 +218,29 @@ int shoal_peer_conf_parse(int argc, char **argv, enum shoal_peer_mode mode,
  * shoal_peer_conf_load_keys - read the key files a peer's options name
  * @c: the options
  * @dirfd: where relative paths start
+ * @kc: the keys the command has read so far (shoal_key_read_cached())
  *
  * Return: 0; -EINVAL for a usage error (a bad key, stdin twice); -EIO when
- * a file cannot be read. Both after printing why.
+ * a file cannot be read; -ENOMEM. All after printing why.
  */
-int shoal_peer_conf_load_keys(struct shoal_peer_conf *c, int dirfd)
+int shoal_peer_conf_load_keys(struct shoal_peer_conf *c, int dirfd,
+			      struct shoal_key_cache *kc)
 {
 	size_t i;
 	int err;
 
 	for (i = 0; i < c->n_rx; i++) {
 		if (c->rx[i].path) {
-			err = shoal_key_read(dirfd, c->rx[i].path,
-					     c->rx[i].material);
+			err = shoal_key_read_cached(kc, dirfd, c->rx[i].path,
+						    c->rx[i].material);
 			if (err)
 				return err;
 		}
 		c->rx[i].path = NULL;
 	}
 	if (c->has_tx && c->tx.path) {
-		err = shoal_key_read(dirfd, c->tx.path, c->tx.material);
+		err = shoal_key_read_cached(kc, dirfd, c->tx.path,
+					    c->tx.material);
 		if (err)
 			return err;
 	}

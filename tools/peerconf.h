@@ -11,6 +11,7 @@
 #include <linux/shoal.h>
 
 #include "addr.h"
+#include "keyfile.h"
 
 struct nl_msg;
 
@@ -49,7 +50,8 @@ struct shoal_peer_conf {
 
 int shoal_peer_conf_parse(int argc, char **argv, enum shoal_peer_mode mode,
 			  struct shoal_peer_conf *c);
-int shoal_peer_conf_load_keys(struct shoal_peer_conf *c, int dirfd);
+int shoal_peer_conf_load_keys(struct shoal_peer_conf *c, int dirfd,
+			      struct shoal_key_cache *kc);
 int shoal_peer_conf_put(struct nl_msg *msg, const struct shoal_peer_conf *c);
 void shoal_peer_conf_free(struct shoal_peer_conf *c);
 

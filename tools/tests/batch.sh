@@ -125,3 +125,35 @@ quoted_words()
 	printf 'peer show shoal0 "id" 5\nshow" "\n' >"$TMP/batch" &&
 	expect "a blank in a quoted word" 1 '^peer 5: ' '^shoal: line 2: unknown command "show "$' -- -b "$TMP/batch"
 }
+
+# A peer file that names more key files than the tool keeps read: every
+# peer still gets the key of the file its line names.
+bulk_key_files()
+{
+	local i
+
+	devices '5 shoal0 51820 7' &&
+	for i in 1 2 3 4 5 6
+	do
+		python3 -c 'import base64, sys; print(base64.b64encode(bytes([int(sys.argv[1])] * 32)).decode())' "$i" >"$TMP/kc$i" || return 1
+	done
+	mkdir -p "$TMP/sub" &&
+	cat >"$TMP/sub/peers" <<-EOF &&
+	id 1 rx-key 1 ../kc1 tx-key 2 ../kc2
+	id 2 rx-key 1 ../kc3 tx-key 2 ../kc1
+	id 3 rx-key 1 $TMP/kc4 rx-key 3 ../kc5
+	id 4 rx-key 1 ../kc6 tx-key 2 ../kc4
+	id 5 rx-key 1 ../kc1
+	id 6 rx-key 1 ../kc2 tx-key 2 ../kc6
+	EOF
+	expect "six key files" 0 '' '' -- peer add shoal0 --file "$TMP/sub/peers" &&
+	grep '^cmd 3 ' "$SHOAL_FAKE_LOG" | sed -E 's/.* 3:u32:([0-9]+) /\1 /; s/bin:(..)[0-9a-f]*/\1/g' >"$TMP/keys" &&
+	diff -u - "$TMP/keys" <<-EOF
+	1 8:{1:{2:u8:1 3:01}} 9:{2:u8:2 3:02}
+	2 8:{1:{2:u8:1 3:03}} 9:{2:u8:2 3:01}
+	3 8:{1:{2:u8:1 3:04} 2:{2:u8:3 3:05}}
+	4 8:{1:{2:u8:1 3:06}} 9:{2:u8:2 3:04}
+	5 8:{1:{2:u8:1 3:01}}
+	6 8:{1:{2:u8:1 3:02}} 9:{2:u8:2 3:06}
+	EOF
+}

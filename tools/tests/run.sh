@@ -67,6 +67,7 @@ CASES=(
 	batch_errors
 	batch_4096_lines
 	quoted_words
+	bulk_key_files
 	write_error
 	netns
 	netlink_layer_on_real_kernel
