@@ -723,10 +723,19 @@ s6()
 	local rep i t0 t1 t2 m0 m1 m2 e0 e1 sys dev
 
 	[[ " $SCENARIOS " == *" s6 "* ]] || return 0
-	shoal genkey >"$WORK/s6.key"
+	# Every peer is a sender with its own key (the sender-keys model),
+	# as every WireGuard peer below has its own public key: one key file
+	# each, read as the tool reads any key file.
+	mkdir -p "$WORK/s6.keys"
+	$PY -c '
+import base64, os, sys
+for i in range(1, int(sys.argv[2]) + 1):
+    with open("%s/%d" % (sys.argv[1], i), "w") as f:
+        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")' \
+		"$WORK/s6.keys" "$PEERS"
 	for ((i = 1; i <= PEERS; i++))
 	do
-		echo "id $i endpoint 192.0.2.$((i % 250 + 1)):$((10000 + i % 50000)) allowed-ips 10.$((i >> 8 & 255)).$((i & 255)).0/24 rx-key 1 s6.key"
+		echo "id $i endpoint 192.0.2.$((i % 250 + 1)):$((10000 + i % 50000)) allowed-ips 10.$((i >> 8 & 255)).$((i & 255)).0/24 rx-key 1 s6.keys/$i"
 	done >"$WORK/s6.peers"
 	$PY -c '
 import base64, os, sys
