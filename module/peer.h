@@ -6,6 +6,7 @@
 #ifndef _SHOAL_PEER_H
 #define _SHOAL_PEER_H
 
+#include <linux/jiffies.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <net/dst_cache.h>
@@ -72,6 +73,20 @@ struct shoal_peer {
 	struct shoal_stats __percpu *stats;
 	struct rcu_head rcu;
 };
+
+/*
+ * Sets @stamp (a peer's last_rx or last_tx) to the current jiffies,
+ * writing at most once a tick: the CPUs sending to one peer, or receiving
+ * from it, then do not take its cache line from each other on every
+ * packet.
+ */
+static inline void shoal_peer_stamp(unsigned long *stamp)
+{
+	unsigned long now = jiffies;
+
+	if (READ_ONCE(*stamp) != now)
+		WRITE_ONCE(*stamp, now);
+}
 
 struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id);
 void shoal_peer_del(struct shoal_peer *peer);

@@ -281,7 +281,7 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	if (!skb->len) {
 		/* A keepalive: authentic, so it counts as a sign of life. */
 		shoal_receive_roam(peer, &outer.src);
-		WRITE_ONCE(peer->last_rx, jiffies);
+		shoal_peer_stamp(&peer->last_rx);
 		shoal_stats_inc(pstats, SHOAL_STAT_RX_KEEPALIVES);
 		shoal_stats_inc(sd->stats, SHOAL_STAT_RX_KEEPALIVES);
 		consume_skb(skb);
@@ -291,7 +291,7 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	if (reason != SHOAL_STAT_COUNT)
 		goto drop;
 	shoal_receive_roam(peer, &outer.src);
-	WRITE_ONCE(peer->last_rx, jiffies);
+	shoal_peer_stamp(&peer->last_rx);
 	shoal_receive_deliver(sd, peer, skb, sk, &outer);
 	return 0;
 

@@ -401,7 +401,7 @@ static bool shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
 		return false;
 	}
 	dev_sw_netstats_tx_add(sd->dev, segs, bytes);
-	WRITE_ONCE(peer->last_tx, jiffies);
+	shoal_peer_stamp(&peer->last_tx);
 	shoal_stats_add2(peer->stats, SHOAL_STAT_TX_PACKETS, segs,
 			 SHOAL_STAT_TX_BYTES, bytes);
 	shoal_stats_add2(sd->stats, SHOAL_STAT_TX_PACKETS, segs,
