@@ -19,9 +19,11 @@ int shoal_key_read(int dirfd, const char *path, uint8_t key[SHOAL_KEY_LEN]);
 void shoal_wipe(void *p, size_t len);
 
 /*
- * Key files already read by one command, by path: a bulk file of ten
- * thousand peers names the same few keys on every line. Paths are taken
- * as given, relative to the one directory the command reads them from.
+ * Key files already read by one command, by path: a bulk file can name one
+ * key file on thousands of lines (hosts that share a key), or a key file
+ * for every peer (each sender its own key), which the cache cannot spare.
+ * Paths are taken as given, relative to the one directory the command
+ * reads them from.
  */
 #define SHOAL_KEY_CACHE_SLOTS	4
 
