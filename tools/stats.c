@@ -76,16 +76,19 @@ void shoal_stats_text(FILE *f, const char *indent, const struct shoal_stats *s)
  */
 void shoal_stats_json(struct shoal_json *j, const struct shoal_stats *s)
 {
-	char key[32];
+	/* Made once: a dump prints them for every peer. */
+	static char keys[SHOAL_A_STATS_PAD][32];
 	int i;
 
+	if (!keys[1][0]) {
+		for (i = 1; i < SHOAL_A_STATS_PAD; i++)
+			shoal_spec_json_name(keys[i], sizeof(keys[i]),
+					     shoal_spec_name(&shoal_spec_stats, i));
+	}
 	shoal_json_begin_object(j, "stats");
 	for (i = 1; i < SHOAL_A_STATS_PAD; i++) {
-		if (!s->present[i])
-			continue;
-		shoal_spec_json_name(key, sizeof(key),
-				     shoal_spec_name(&shoal_spec_stats, i));
-		shoal_json_uint(j, key, s->val[i]);
+		if (s->present[i])
+			shoal_json_uint(j, keys[i], s->val[i]);
 	}
 	shoal_json_end_object(j);
 }
