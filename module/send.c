@@ -672,14 +672,15 @@ static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 	while (segs) {
 		batch = shoal_batch_take(&segs, &nsegs);
 		out = shoal_batch_seal(sd, peer, key, batch, mss, &n, &bytes);
-		if (!IS_ERR(out))
-			shoal_batch_own(out, batch);
-		shoal_send_consume(batch);
 		if (IS_ERR(out)) {
+			shoal_send_consume(batch);
 			shoal_send_count_drops(sd, peer, NULL,
 					       shoal_batch_reason(out), nsegs);
 			continue;
 		}
+		/* The charge passes to @out before the segments go. */
+		shoal_batch_own(out, batch);
+		shoal_send_consume(batch);
 		/* Segments past a key's limit are dropped, as alone. */
 		shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
 				       nsegs - n);
