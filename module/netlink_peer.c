@@ -39,8 +39,7 @@ struct shoal_nl_rxop {
 
 /* A peer-new/peer-set request, checked and ready to apply. */
 struct shoal_nl_peer_conf {
-	bool has_endpoint;
-	union shoal_endpoint endpoint;
+	struct shoal_peer_ep *ep;	/* NULL: keep the endpoint */
 	bool has_aips;
 	u32 naips;
 	struct shoal_lpm_node *aips;
@@ -69,6 +68,7 @@ static void shoal_nl_peer_conf_free(struct shoal_nl_peer_conf *c)
 		shoal_rxkey_free(c->rx[i].key);
 	shoal_txkey_free(c->tx);
 	kfree(c->aips);
+	shoal_peer_ep_free(c->ep);
 }
 
 static int shoal_nl_parse_endpoint(struct nlattr **attrs,
@@ -78,6 +78,7 @@ static int shoal_nl_parse_endpoint(struct nlattr **attrs,
 	struct nlattr *a4 = attrs[SHOAL_A_PEER_ENDPOINT_IPV4];
 	struct nlattr *a6 = attrs[SHOAL_A_PEER_ENDPOINT_IPV6];
 	struct nlattr *port = attrs[SHOAL_A_PEER_ENDPOINT_PORT];
+	union shoal_endpoint addr;
 
 	if (!a4 && !a6 && !port)
 		return 0;
@@ -96,18 +97,18 @@ static int shoal_nl_parse_endpoint(struct nlattr **attrs,
 				    "An endpoint port needs an address");
 		return -EINVAL;
 	}
-	c->has_endpoint = true;
-	memset(&c->endpoint, 0, sizeof(c->endpoint));
+	memset(&addr, 0, sizeof(addr));
 	if (a4) {
-		c->endpoint.addr4.sin_family = AF_INET;
-		memcpy(&c->endpoint.addr4.sin_addr, nla_data(a4), 4);
-		c->endpoint.addr4.sin_port = htons(nla_get_u16(port));
+		addr.addr4.sin_family = AF_INET;
+		memcpy(&addr.addr4.sin_addr, nla_data(a4), 4);
+		addr.addr4.sin_port = htons(nla_get_u16(port));
 	} else {
-		c->endpoint.addr6.sin6_family = AF_INET6;
-		memcpy(&c->endpoint.addr6.sin6_addr, nla_data(a6), 16);
-		c->endpoint.addr6.sin6_port = htons(nla_get_u16(port));
+		addr.addr6.sin6_family = AF_INET6;
+		memcpy(&addr.addr6.sin6_addr, nla_data(a6), 16);
+		addr.addr6.sin6_port = htons(nla_get_u16(port));
 	}
-	return 0;
+	c->ep = shoal_peer_ep_new(&addr, GFP_KERNEL_ACCOUNT);
+	return c->ep ? 0 : -ENOMEM;
 }
 
 /**
@@ -373,8 +374,10 @@ static int shoal_nl_peer_apply(struct shoal_peer *peer,
 {
 	u32 i;
 
-	if (c->has_endpoint)
-		shoal_peer_set_endpoint(peer, &c->endpoint);
+	if (c->ep) {
+		shoal_peer_set_ep(peer, c->ep);
+		c->ep = NULL;
+	}
 	for (i = 0; i < c->nrx; i++) {
 		struct shoal_rxkey *old = rtnl_dereference(peer->rxkeys[slot[i]]);
 
@@ -511,11 +514,14 @@ int shoal_nl_peer_del_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int shoal_nl_put_endpoint(struct sk_buff *msg, struct shoal_peer *peer)
 {
-	union shoal_endpoint ep;
+	union shoal_endpoint ep = {};
+	struct shoal_peer_ep *cur;
 
-	read_lock_bh(&peer->ep_lock);
-	ep = peer->endpoint;
-	read_unlock_bh(&peer->ep_lock);
+	rcu_read_lock();
+	cur = rcu_dereference(peer->ep);
+	if (cur)
+		ep = cur->addr;
+	rcu_read_unlock();
 	if (ep.addr.sa_family == AF_INET)
 		return nla_put_in_addr(msg, SHOAL_A_PEER_ENDPOINT_IPV4,
 				       ep.addr4.sin_addr.s_addr) ||

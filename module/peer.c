@@ -54,12 +54,10 @@ struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id)
 	peer->stats = shoal_stats_alloc();
 	if (!peer->stats)
 		goto err_free;
-	if (dst_cache_init(&peer->dst_cache, GFP_KERNEL))
-		goto err_stats;
 	peer->sd = sd;
 	peer->sender_id = sender_id;
 	INIT_LIST_HEAD(&peer->aips);
-	rwlock_init(&peer->ep_lock);
+	spin_lock_init(&peer->ep_lock);
 	timer_setup(&peer->keepalive_timer, shoal_peer_keepalive_fire, 0);
 	peer->last_tx = jiffies;
 
@@ -69,22 +67,26 @@ struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id)
 	sd->peer_gen++;
 	return peer;
 
-err_stats:
-	free_percpu(peer->stats);
 err_free:
 	kfree(peer);
 	return NULL;
 }
 
+static void shoal_peer_ep_free_rcu(struct rcu_head *rcu)
+{
+	shoal_peer_ep_free(container_of(rcu, struct shoal_peer_ep, rcu));
+}
+
 static void shoal_peer_free_rcu(struct rcu_head *rcu)
 {
 	struct shoal_peer *peer = container_of(rcu, struct shoal_peer, rcu);
+	struct shoal_peer_ep *ep = rcu_dereference_raw(peer->ep);
 	int i;
 
 	for (i = 0; i < SHOAL_PEER_RX_KEYS; i++)
 		shoal_rxkey_free(rcu_dereference_raw(peer->rxkeys[i]));
 	shoal_txkey_free(rcu_dereference_raw(peer->txkey));
-	dst_cache_destroy(&peer->dst_cache);
+	shoal_peer_ep_free(ep);
 	free_percpu(peer->stats);
 	kfree(peer);
 }
@@ -144,19 +146,57 @@ struct shoal_peer *shoal_peer_lookup(struct shoal_dev *sd, u32 sender_id)
 }
 
 /**
- * shoal_peer_set_endpoint - point a peer at another address and port
- * @peer: the peer
- * @ep: the endpoint
+ * shoal_peer_ep_new - an endpoint, not yet any peer's
+ * @addr: its address and port
+ * @gfp: GFP_KERNEL_ACCOUNT from netlink, GFP_ATOMIC when roaming
  *
- * Any context: roaming calls it from softirq.
+ * Return: the endpoint, with an empty route cache, or NULL without memory.
  */
-void shoal_peer_set_endpoint(struct shoal_peer *peer,
-			     const union shoal_endpoint *ep)
+struct shoal_peer_ep *shoal_peer_ep_new(const union shoal_endpoint *addr,
+					gfp_t gfp)
 {
-	write_lock_bh(&peer->ep_lock);
-	peer->endpoint = *ep;
-	dst_cache_reset(&peer->dst_cache);
-	write_unlock_bh(&peer->ep_lock);
+	struct shoal_peer_ep *ep;
+
+	ep = kmalloc(sizeof(*ep), gfp);
+	if (!ep)
+		return NULL;
+	if (dst_cache_init(&ep->dst_cache, gfp)) {
+		kfree(ep);
+		return NULL;
+	}
+	ep->addr = *addr;
+	return ep;
+}
+
+/**
+ * shoal_peer_ep_free - free an endpoint no reader can see
+ * @ep: the endpoint, or NULL
+ */
+void shoal_peer_ep_free(struct shoal_peer_ep *ep)
+{
+	if (!ep)
+		return;
+	dst_cache_destroy(&ep->dst_cache);
+	kfree(ep);
+}
+
+/**
+ * shoal_peer_set_ep - point a peer at another endpoint
+ * @peer: the peer
+ * @ep: from shoal_peer_ep_new(); the peer owns it from now on
+ *
+ * Any context: roaming calls it from softirq. Senders still holding the
+ * old endpoint finish with it; it is freed after them.
+ */
+void shoal_peer_set_ep(struct shoal_peer *peer, struct shoal_peer_ep *ep)
+{
+	struct shoal_peer_ep *old;
+
+	spin_lock_bh(&peer->ep_lock);
+	old = rcu_replace_pointer(peer->ep, ep, lockdep_is_held(&peer->ep_lock));
+	spin_unlock_bh(&peer->ep_lock);
+	if (old)
+		call_rcu(&old->rcu, shoal_peer_ep_free_rcu);
 }
 
 /**

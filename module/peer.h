@@ -31,15 +31,31 @@ union shoal_endpoint {
 };
 
 /**
+ * struct shoal_peer_ep - where a peer's datagrams go, and the route there
+ * @addr: the address and port
+ * @dst_cache: route to @addr, per CPU
+ * @rcu: for freeing after readers are done
+ *
+ * Never changed once published: a new endpoint replaces the whole object,
+ * so that a route cached for one address cannot be used for another, and
+ * senders read it under RCU alone.
+ */
+struct shoal_peer_ep {
+	union shoal_endpoint addr;
+	struct dst_cache dst_cache;
+	struct rcu_head rcu;
+};
+
+/**
  * struct shoal_peer - a remote sender and receiver
  * @sd: its device
  * @hnode: entry in the device's sender id hash (RCU)
  * @node: entry in the device's peer list, in creation order (RTNL)
  * @aips: its allowed prefixes (RTNL)
  * @sender_id: its sender id
- * @ep_lock: guards @endpoint, which roaming changes from softirq
- * @endpoint: where its datagrams go; family AF_UNSPEC when unknown
- * @dst_cache: route to @endpoint
+ * @ep_lock: serializes replacing @ep: netlink does under RTNL, roaming
+ *	in softirq
+ * @ep: where its datagrams go (RCU), or NULL when unknown
  * @pmtu: the largest inner packet its route carries whole (the route's
  *	MTU less shoal's overhead), as of the last send; 0 before one
  * @rxkeys: its keys this device decrypts with (RCU, written under RTNL)
@@ -59,9 +75,8 @@ struct shoal_peer {
 	struct list_head node;
 	struct list_head aips;
 	u32 sender_id;
-	rwlock_t ep_lock;
-	union shoal_endpoint endpoint;
-	struct dst_cache dst_cache;
+	spinlock_t ep_lock;	/* writers of @ep */
+	struct shoal_peer_ep __rcu *ep;
 	unsigned int pmtu;
 	struct shoal_rxkey __rcu *rxkeys[SHOAL_PEER_RX_KEYS];
 	struct shoal_txkey __rcu *txkey;
@@ -92,8 +107,10 @@ struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id);
 void shoal_peer_del(struct shoal_peer *peer);
 void shoal_peer_del_all(struct shoal_dev *sd);
 struct shoal_peer *shoal_peer_lookup(struct shoal_dev *sd, u32 sender_id);
-void shoal_peer_set_endpoint(struct shoal_peer *peer,
-			     const union shoal_endpoint *ep);
+struct shoal_peer_ep *shoal_peer_ep_new(const union shoal_endpoint *addr,
+					gfp_t gfp);
+void shoal_peer_ep_free(struct shoal_peer_ep *ep);
+void shoal_peer_set_ep(struct shoal_peer *peer, struct shoal_peer_ep *ep);
 void shoal_peer_set_keepalive(struct shoal_peer *peer, u16 secs);
 struct shoal_rxkey *shoal_peer_rxkey(struct shoal_peer *peer, u8 id);
 void shoal_peer_update_pairwise(struct shoal_peer *peer);

@@ -60,17 +60,21 @@ static bool shoal_endpoint_equal(const union shoal_endpoint *a,
 	       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id;
 }
 
-/* Roaming: the endpoint follows the authenticated source of the peer. */
+/*
+ * Roaming: the endpoint follows the authenticated source of the peer.
+ * Without memory for the new endpoint, the peer keeps the old one until
+ * its next datagram.
+ */
 static void shoal_receive_roam(struct shoal_peer *peer,
 			       const union shoal_endpoint *src)
 {
-	bool same;
+	struct shoal_peer_ep *ep = rcu_dereference(peer->ep);
 
-	read_lock(&peer->ep_lock);
-	same = shoal_endpoint_equal(&peer->endpoint, src);
-	read_unlock(&peer->ep_lock);
-	if (!same)
-		shoal_peer_set_endpoint(peer, src);
+	if (likely(ep && shoal_endpoint_equal(&ep->addr, src)))
+		return;
+	ep = shoal_peer_ep_new(src, GFP_ATOMIC);
+	if (ep)
+		shoal_peer_set_ep(peer, ep);
 }
 
 /*

@@ -252,21 +252,21 @@ static int shoal_send_udp6(struct sock *sk, struct dst_entry *dst,
 	return net_xmit_eval(err);
 }
 
-/* Route to @peer's IPv4 endpoint, from its cache, and send. Consumes the skb. */
+/* Route to @peer's endpoint @ep, cached, and send. Consumes the skb. */
 static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
-			  struct sk_buff *skb, const union shoal_endpoint *ep,
-			  u8 tos)
+			  struct sk_buff *skb, struct shoal_peer_ep *ep, u8 tos)
 {
+	const struct sockaddr_in *to = &ep->addr.addr4;
 	struct shoal_dev *sd = peer->sd;
 	struct rtable *rt;
 	__be32 saddr;
 
-	rt = dst_cache_get_ip4(&peer->dst_cache, &saddr);
+	rt = dst_cache_get_ip4(&ep->dst_cache, &saddr);
 	if (!rt) {
 		struct flowi4 fl4 = {
-			.daddr = ep->addr4.sin_addr.s_addr,
+			.daddr = to->sin_addr.s_addr,
 			.flowi4_proto = IPPROTO_UDP,
-			.fl4_dport = ep->addr4.sin_port,
+			.fl4_dport = to->sin_port,
 			.fl4_sport = htons(sd->port),
 		};
 
@@ -281,31 +281,31 @@ static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
 			return -ELOOP;
 		}
 		saddr = fl4.saddr;
-		dst_cache_set_ip4(&peer->dst_cache, &rt->dst, saddr);
+		dst_cache_set_ip4(&ep->dst_cache, &rt->dst, saddr);
 		shoal_send_note_pmtu(peer, &rt->dst, SHOAL_OVERHEAD_V4);
 	}
-	return shoal_send_udp4(sk, rt, skb, saddr, ep->addr4.sin_addr.s_addr,
-			       tos, htons(sd->port), ep->addr4.sin_port,
+	return shoal_send_udp4(sk, rt, skb, saddr, to->sin_addr.s_addr,
+			       tos, htons(sd->port), to->sin_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
 }
 
-/* Route to @peer's IPv6 endpoint, from its cache, and send. Consumes the skb. */
+/* As shoal_send_ip4(), for an IPv6 endpoint. */
 static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
-			  struct sk_buff *skb, const union shoal_endpoint *ep,
-			  u8 tos)
+			  struct sk_buff *skb, struct shoal_peer_ep *ep, u8 tos)
 {
+	const struct sockaddr_in6 *to = &ep->addr.addr6;
 	struct shoal_dev *sd = peer->sd;
 	struct dst_entry *dst;
 	struct in6_addr saddr;
 
-	dst = dst_cache_get_ip6(&peer->dst_cache, &saddr);
+	dst = dst_cache_get_ip6(&ep->dst_cache, &saddr);
 	if (!dst) {
 		struct flowi6 fl6 = {
-			.daddr = ep->addr6.sin6_addr,
+			.daddr = to->sin6_addr,
 			.flowi6_proto = IPPROTO_UDP,
-			.fl6_dport = ep->addr6.sin6_port,
+			.fl6_dport = to->sin6_port,
 			.fl6_sport = htons(sd->port),
-			.flowi6_oif = ep->addr6.sin6_scope_id,
+			.flowi6_oif = to->sin6_scope_id,
 		};
 
 		dst = ipv6_stub->ipv6_dst_lookup_flow(sock_net(sk), sk, &fl6,
@@ -320,11 +320,11 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 			return -ELOOP;
 		}
 		saddr = fl6.saddr;
-		dst_cache_set_ip6(&peer->dst_cache, dst, &saddr);
+		dst_cache_set_ip6(&ep->dst_cache, dst, &saddr);
 		shoal_send_note_pmtu(peer, dst, SHOAL_OVERHEAD_V6);
 	}
-	return shoal_send_udp6(sk, dst, skb, &saddr, &ep->addr6.sin6_addr, tos,
-			       htons(sd->port), ep->addr6.sin6_port,
+	return shoal_send_udp6(sk, dst, skb, &saddr, &to->sin6_addr, tos,
+			       htons(sd->port), to->sin6_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
 }
 
@@ -371,28 +371,26 @@ static bool shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
 			   u8 tos, unsigned int bytes, unsigned int segs)
 {
 	struct shoal_dev *sd = peer->sd;
-	union shoal_endpoint ep;
-	struct sock *sk;
+	struct shoal_peer_ep *ep;
+	struct sock *sk = NULL;
 	int err;
 
 	skb->dev = sd->dev;
-	read_lock_bh(&peer->ep_lock);
-	ep = peer->endpoint;
-	if (ep.addr.sa_family == AF_INET)
+	rcu_read_lock_bh();
+	ep = rcu_dereference_bh(peer->ep);
+	if (ep && ep->addr.addr.sa_family == AF_INET)
 		sk = rcu_dereference_bh(sd->sock4);
-	else if (ep.addr.sa_family == AF_INET6)
+	else if (ep)
 		sk = rcu_dereference_bh(sd->sock6);
-	else
-		sk = NULL;
 	if (!sk) {
 		kfree_skb(skb);
-		err = ep.addr.sa_family ? -ENOTCONN : -EDESTADDRREQ;
-	} else if (ep.addr.sa_family == AF_INET) {
-		err = shoal_send_ip4(peer, sk, skb, &ep, tos);
+		err = ep ? -ENOTCONN : -EDESTADDRREQ;
+	} else if (ep->addr.addr.sa_family == AF_INET) {
+		err = shoal_send_ip4(peer, sk, skb, ep, tos);
 	} else {
-		err = shoal_send_ip6(peer, sk, skb, &ep, tos);
+		err = shoal_send_ip6(peer, sk, skb, ep, tos);
 	}
-	read_unlock_bh(&peer->ep_lock);
+	rcu_read_unlock_bh();
 	if (err) {
 		net_dbg_ratelimited("%s: cannot send to peer %u: %d\n",
 				    sd->dev->name, peer->sender_id, err);
