@@ -134,6 +134,45 @@ key_errors()
 		$PY -c 'import json,sys; print(len(json.load(sys.stdin)[0]["keys"]))')" 1
 }
 
+# Keys written inline in a peer file, receive and pairwise transmit keys,
+# carry a tunnel as keys from files do; a wrong one decrypts nothing.
+inline_keys()
+{
+	local err
+
+	netns_new A B
+	tmpdir KEYS
+	underlay_veth 4 "$A" "$B"
+	shoal_host "$A" 1 "$KEYS"
+	shoal_host "$B" 2 "$KEYS"
+	ip netns exec "$A" shoal genkey >"$KEYS/pair"
+	ip netns exec "$A" shoal genkey >"$KEYS/wrong"
+	# A's whole peer configuration in one file, readable by root alone.
+	(umask 077 &&
+	 printf 'id 2 endpoint %s allowed-ips 10.0.0.2/32 rx-key 1 inline %s tx-key 9 inline %s\n' \
+		"$(endpoint 4 2)" "$(<"$KEYS/2")" "$(<"$KEYS/pair")" >"$KEYS/peers")
+	err=$(ip netns exec "$A" shoal peer add shoal0 --file "$KEYS/peers" 2>&1)
+	expect_eq "no warning" "$err" ""
+	# B takes A's datagrams under the pairwise key only: A's transmit
+	# key from the file is in use.
+	ip netns exec "$B" shoal peer add shoal0 id 1 endpoint "$(endpoint 4 1)" \
+		allowed-ips 10.0.0.1/32 rx-key 1 "$KEYS/1" rx-key 9 "$KEYS/pair" pairwise
+	ip netns exec "$A" ping -q -c 3 -i 0.2 -W 5 10.0.0.2 >/dev/null
+	expect_eq "A's packets decrypted by B" "$(stat "$B" peers.0.stats.rx_packets)" 3
+	expect_eq "B's replies decrypted by A" "$(stat "$A" peers.0.stats.rx_packets)" 3
+	expect_eq "B's drops" "$(stat "$B" stats.drop_not_pairwise)" 0
+
+	# The wrong receive key, inline: B's datagrams fail authentication.
+	ip netns exec "$A" shoal peer del shoal0 id 2
+	(umask 077 &&
+	 printf 'id 2 endpoint %s allowed-ips 10.0.0.2/32 rx-key 1 inline %s tx-key 9 inline %s\n' \
+		"$(endpoint 4 2)" "$(<"$KEYS/wrong")" "$(<"$KEYS/pair")" >"$KEYS/peers")
+	ip netns exec "$A" shoal peer add shoal0 --file "$KEYS/peers"
+	expect_fail ip netns exec "$B" ping -q -c 2 -i 0.2 -W 1 10.0.0.1 >/dev/null
+	expect_eq "A's auth drops" "$(stat "$A" stats.drop_auth)" 2
+	expect_eq "A's peer" "$(stat "$A" peers.0.stats.rx_packets)" 0
+}
+
 # Requests the tool would not build, through a raw client: each refused
 # with EINVAL (or the errno named) and a message, nothing created.
 raw_errors()
@@ -187,4 +226,5 @@ raw_errors()
 	expect_eq "nothing created" "$(peer_count "$A")" 0
 }
 
-ktap_run many_peers dump_consistency peer_errors key_errors raw_errors
+ktap_run many_peers dump_consistency peer_errors key_errors inline_keys \
+	raw_errors

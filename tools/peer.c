@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <netlink/attr.h>
@@ -166,7 +167,7 @@ static int shoal_peer_bulk_parse(struct shoal_lines *r, int dirfd,
 		}
 		lines = grown;
 		lines[count].lineno = r->lineno;
-		err = shoal_peer_conf_parse(nwords, words, SHOAL_PEER_ADD,
+		err = shoal_peer_conf_parse(nwords, words, SHOAL_PEER_FILE,
 					    &lines[count].conf);
 		if (!err)
 			err = shoal_peer_conf_load_keys(&lines[count].conf,
@@ -179,6 +180,36 @@ static int shoal_peer_bulk_parse(struct shoal_lines *r, int dirfd,
 	*out = lines;
 	*n = count;
 	return err;
+}
+
+static bool shoal_peer_conf_inline(const struct shoal_peer_conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_rx; i++)
+		if (c->rx[i].given_inline)
+			return true;
+	return c->tx.given_inline;
+}
+
+/* Keys inline in a file that others may read: say so, and go on. */
+static void shoal_peer_bulk_exposed(const struct shoal_lines *r,
+				    const struct shoal_peer_line *lines,
+				    size_t n)
+{
+	struct stat st;
+	size_t i;
+
+	if (r->f == stdin || fstat(fileno(r->f), &st) ||
+	    !(st.st_mode & (S_IRWXG | S_IRWXO)))
+		return;
+	for (i = 0; i < n; i++) {
+		if (shoal_peer_conf_inline(&lines[i].conf)) {
+			shoal_err("warning: %s:%u: a key inline in a file that users other than its owner can read (chmod go=)",
+				  r->name, lines[i].lineno);
+			return;
+		}
+	}
 }
 
 /* A bulk file on its way to the kernel. */
@@ -232,6 +263,8 @@ static int shoal_peer_bulk(const char *ifname, const char *path)
 	}
 	if (!err)
 		err = shoal_peer_bulk_parse(&r, dirfd, &b.lines, &n);
+	if (!err)
+		shoal_peer_bulk_exposed(&r, b.lines, n);
 	shoal_lines_close(&r);
 	if (dirfd >= 0)
 		close(dirfd);
@@ -464,7 +497,9 @@ const struct shoal_cmd shoal_cmd_peer = {
 		"\n"
 		"A line of a --file FILE holds the OPTIONS of one peer, id\n"
 		"included; '#' starts a comment. Relative key file names start at\n"
-		"FILE's directory. The whole file is checked before anything is\n"
-		"sent; then every line is tried, and each peer the kernel refuses\n"
-		"is reported with its line number.\n",
+		"FILE's directory. There, and only there, a key can also be\n"
+		"written inline: \"rx-key ID inline KEY\", \"tx-key ID inline KEY\".\n"
+		"The whole file is checked before anything is sent; then every\n"
+		"line is tried, and each peer the kernel refuses is reported with\n"
+		"its line number.\n",
 };

@@ -30,7 +30,10 @@ static int shoal_peer_num(const char *what, const char *val, uint64_t max,
 	return shoal_parse_num(what, val, max, out);
 }
 
-/* "ID FILE|-" or, when @mode allows it, "ID remove"; returns words used. */
+/*
+ * "ID FILE|-", "ID inline KEY" (in a peer file) or, when @mode allows it,
+ * "ID remove"; returns the words used.
+ */
 static int shoal_peer_key_arg(char **argv, const char *kw,
 			      enum shoal_peer_mode mode,
 			      struct shoal_peer_key *k)
@@ -52,10 +55,27 @@ static int shoal_peer_key_arg(char **argv, const char *kw,
 			return -EINVAL;
 		}
 		k->remove = true;
-	} else {
-		k->path = argv[1];
+		return 2;
 	}
-	return 2;
+	if (strcmp(argv[1], "inline")) {
+		k->path = argv[1];
+		return 2;
+	}
+	/* Never on the command line, where ps(1) and histories show it. */
+	if (mode != SHOAL_PEER_FILE) {
+		shoal_err("%s %s inline: a key is written inline only in a peer file (peer add --file); here, give its file",
+			  kw, argv[0]);
+		return -EINVAL;
+	}
+	/* The message does not quote the text: it may be a key, mistyped. */
+	if (!argv[2] || shoal_key_decode(argv[2], strlen(argv[2]),
+					 k->material)) {
+		shoal_err("%s %s inline needs a key: %d bytes of base64 (%d characters, as \"shoal genkey\" prints)",
+			  kw, argv[0], SHOAL_KEY_LEN, SHOAL_KEY_B64_LEN);
+		return -EINVAL;
+	}
+	k->given_inline = true;
+	return 3;
 }
 
 static int shoal_peer_rx_key(char **argv, enum shoal_peer_mode mode,
@@ -85,24 +105,34 @@ static int shoal_peer_rx_key(char **argv, enum shoal_peer_mode mode,
 		if (used < 0)
 			return used;
 		/* "ID FILE pairwise": a new key, marked. */
-		if (!k.remove && argv[2] && !strcmp(argv[2], "pairwise")) {
+		if (!k.remove && argv[used] && !strcmp(argv[used], "pairwise")) {
 			k.pairwise = true;
-			used = 3;
+			used++;
 		}
 	}
 	for (i = 0; i < c->n_rx; i++) {
 		if (c->rx[i].id == k.id) {
 			shoal_err("rx-key %u given twice", k.id);
-			return -EINVAL;
+			used = -EINVAL;
+			goto out;
 		}
 	}
-	rx = reallocarray(c->rx, c->n_rx + 1, sizeof(*rx));
+	/* Not realloc(), which would leave inline keys in freed memory. */
+	rx = calloc(c->n_rx + 1, sizeof(*rx));
 	if (!rx) {
 		shoal_err("parsing rx-key: %s", strerror(ENOMEM));
-		return -ENOMEM;
+		used = -ENOMEM;
+		goto out;
 	}
+	if (c->n_rx) {
+		memcpy(rx, c->rx, c->n_rx * sizeof(*rx));
+		shoal_wipe(c->rx, c->n_rx * sizeof(*rx));
+	}
+	free(c->rx);
 	c->rx = rx;
 	c->rx[c->n_rx++] = k;
+out:
+	shoal_wipe(&k, sizeof(k));	/* an inline key */
 	return used;
 }
 
@@ -180,6 +210,7 @@ static int shoal_peer_option(char **argv, enum shoal_peer_mode mode,
  *
  * Keywords come in any order, each once except rx-key (once per id).
  * Key files are only named here; shoal_peer_conf_load_keys() reads them.
+ * A key written inline (SHOAL_PEER_FILE only) is decoded here.
  *
  * Return: 0, or a negative errno after printing why.
  */

@@ -18,6 +18,7 @@ struct nl_msg;
 enum shoal_peer_mode {
 	SHOAL_PEER_ADD,		/* peer-new: nothing to remove */
 	SHOAL_PEER_SET,		/* peer-set: keys can be removed */
+	SHOAL_PEER_FILE,	/* peer-new from a peer file: keys can be inline */
 };
 
 /* A receive or pairwise key to install, or (@remove) to remove. */
@@ -26,6 +27,7 @@ struct shoal_peer_key {
 	bool remove;
 	bool mark_only;		/* rx keys: no material, only a new @pairwise */
 	bool pairwise;		/* rx keys: the peer's pairwise key */
+	bool given_inline;	/* @material came with the options */
 	uint8_t id;
 	uint8_t material[SHOAL_KEY_LEN];
 };

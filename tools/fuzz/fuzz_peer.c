@@ -90,7 +90,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	mode = data[0] & 1 ? SHOAL_PEER_SET : SHOAL_PEER_ADD;
+	mode = data[0] % 3 == 2 ? SHOAL_PEER_FILE :
+	       data[0] % 3 ? SHOAL_PEER_SET : SHOAL_PEER_ADD;
 	data++;
 	size--;
 	buf = fuzz_text(data, size);
@@ -106,8 +107,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!c.has_sender_id || (c.n_ips && !c.ips))
 			abort();
 		for (i = 0; i < c.n_rx; i++)
-			if (mode == SHOAL_PEER_ADD && c.rx[i].remove)
+			if ((mode != SHOAL_PEER_SET && c.rx[i].remove) ||
+			    (mode != SHOAL_PEER_FILE && c.rx[i].given_inline) ||
+			    (c.rx[i].given_inline && c.rx[i].path))
 				abort();
+		if (mode != SHOAL_PEER_FILE && c.tx.given_inline)
+			abort();
 		for (i = 0; i < c.n_ips; i++)
 			if (c.ips[i].cidr > 8 * shoal_addr_len(c.ips[i].family))
 				abort();

@@ -47,6 +47,7 @@ CASES=(
 	peer_usage_errors
 	peer_kernel_errors
 	peer_bulk_file
+	peer_bulk_inline_keys
 	peer_bulk_10000
 	peer_bulk_refusals
 	peer_dump_interrupted
@@ -750,6 +751,54 @@ peer_bulk_file()
 	printf '# nothing\n\n' >"$TMP/conf/empty" &&
 	expect "empty" 0 '' '' -- peer add shoal0 --file "$TMP/conf/empty" &&
 	[[ $(wc -l <"$SHOAL_FAKE_LOG") == 1 ]]
+}
+
+# Keys written inline in a peer file, and only there.
+peer_bulk_inline_keys()
+{
+	local k0 kff
+
+	keyfiles
+	populated
+	k0=$(<"$TMP/k0") && kff=$(<"$TMP/kff") &&
+	mkdir -p "$TMP/conf" && cp "$TMP/k0" "$TMP/conf/inline" &&
+	cat >"$TMP/conf/peers" <<-EOF &&
+	id 40 rx-key 1 inline $k0 pairwise rx-key 2 ./inline tx-key 3 inline $kff
+	id 41 keepalive 5 rx-key 7 inline $kff
+	EOF
+	chmod 600 "$TMP/conf/peers" &&
+	expect "owner only" 0 '' '' -- peer add shoal0 --file "$TMP/conf/peers" &&
+	diff -u - "$SHOAL_FAKE_LOG" <<-EOF &&
+	cmd 3 flags 0x1 version 1 2:str:shoal0 3:u32:40 8:{1:{2:u8:1 3:bin:$K0_HEX 8:u8:1} 2:{2:u8:2 3:bin:$K0_HEX}} 9:{2:u8:3 3:bin:$KFF_HEX}
+	cmd 3 flags 0x5 version 1 2:str:shoal0 3:u32:41 8:{1:{2:u8:7 3:bin:$KFF_HEX}} 10:u16:5
+	EOF
+	# Others can read the file: a warning, the peers added all the same.
+	chmod 644 "$TMP/conf/peers" && rm -f "$SHOAL_FAKE_LOG" &&
+	expect "readable by others" 0 '' \
+		"^shoal: warning: $TMP/conf/peers:1: a key inline in a file that users other than its owner can read" \
+		-- peer add shoal1 --file "$TMP/conf/peers" &&
+	[[ $(wc -l <"$TMP/err") == 1 && $(grep -c '^cmd 3 ' "$SHOAL_FAKE_LOG") == 2 ]] &&
+	expect "del 40" 0 '' '' -- peer del shoal1 id 40 &&
+	expect "del 41" 0 '' '' -- peer del shoal1 id 41 &&
+	(cd "$TMP/conf" &&
+		expect "from stdin, no warning" 0 '' '' -- peer add shoal1 --file - <peers) &&
+	rm -f "$SHOAL_FAKE_LOG" &&
+	# Never on the command line, and a bad key is not quoted back.
+	expect "command line" 2 '' '^shoal: rx-key 1 inline: a key is written inline only in a peer file' \
+		-- peer add shoal0 id 42 rx-key 1 inline "$k0" &&
+	expect "peer set" 2 '' '^shoal: tx-key 1 inline: a key is written inline only in a peer file' \
+		-- peer set shoal0 id 12 tx-key 1 inline "$k0" &&
+	printf 'id 43\nid 44 rx-key 1 inline %s\n' "${k0:1}" >"$TMP/conf/bad" &&
+	expect "short key, line 2" 2 '' "^shoal: $TMP/conf/bad:2: rx-key 1 inline needs a key: 32 bytes of base64" \
+		-- peer add shoal0 --file "$TMP/conf/bad" &&
+	! grep -qF -- "${k0:1:20}" "$TMP/err" &&
+	printf 'id 44 tx-key 1 inline\n' >"$TMP/conf/bad" &&
+	expect "no key" 2 '' "^shoal: $TMP/conf/bad:1: tx-key 1 inline needs a key" \
+		-- peer add shoal0 --file "$TMP/conf/bad" &&
+	printf 'id 44 rx-key 1 inline %s rx-key 1 inline %s\n' "$k0" "$kff" >"$TMP/conf/bad" &&
+	expect "one id twice" 2 '' "^shoal: $TMP/conf/bad:1: rx-key 1 given twice$" \
+		-- peer add shoal0 --file "$TMP/conf/bad" &&
+	[[ ! -e $SHOAL_FAKE_LOG ]]
 }
 
 # Thousands of peers: one process, one socket; and printed back whole.
