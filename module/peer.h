@@ -56,6 +56,7 @@ struct shoal_peer_ep {
  * @ep_lock: serializes replacing @ep: netlink does under RTNL, roaming
  *	in softirq
  * @ep: where its datagrams go (RCU), or NULL when unknown
+ * @roamed: jiffies of the last change of @ep by roaming
  * @pmtu: the largest inner packet its route carries whole (the route's
  *	MTU less shoal's overhead), as of the last send; 0 before one
  * @rxkeys: its keys this device decrypts with (RCU, written under RTNL)
@@ -77,6 +78,7 @@ struct shoal_peer {
 	u32 sender_id;
 	spinlock_t ep_lock;	/* writers of @ep */
 	struct shoal_peer_ep __rcu *ep;
+	unsigned long roamed;
 	unsigned int pmtu;
 	struct shoal_rxkey __rcu *rxkeys[SHOAL_PEER_RX_KEYS];
 	struct shoal_txkey __rcu *txkey;

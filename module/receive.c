@@ -60,21 +60,35 @@ static bool shoal_endpoint_equal(const union shoal_endpoint *a,
 	       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id;
 }
 
+/* Roaming moves a peer at most this often, in jiffies. */
+#define SHOAL_ROAM_INTERVAL	(HZ / 10)
+
 /*
  * Roaming: the endpoint follows the authenticated source of the peer.
  * Without memory for the new endpoint, the peer keeps the old one until
  * its next datagram.
+ *
+ * A source that keeps changing (a peer on two paths at once, or an
+ * on-path attacker racing copies of authentic datagrams from elsewhere
+ * ahead of the originals) would cost an allocation per datagram; it moves
+ * the peer at most once per SHOAL_ROAM_INTERVAL instead, by the first
+ * datagram after it.
  */
 static void shoal_receive_roam(struct shoal_peer *peer,
 			       const union shoal_endpoint *src)
 {
 	struct shoal_peer_ep *ep = rcu_dereference(peer->ep);
+	unsigned long now = jiffies;
 
 	if (likely(ep && shoal_endpoint_equal(&ep->addr, src)))
 		return;
+	if (ep && now - READ_ONCE(peer->roamed) < SHOAL_ROAM_INTERVAL)
+		return;
 	ep = shoal_peer_ep_new(src, GFP_ATOMIC);
-	if (ep)
-		shoal_peer_set_ep(peer, ep);
+	if (!ep)
+		return;
+	WRITE_ONCE(peer->roamed, now);
+	shoal_peer_set_ep(peer, ep);
 }
 
 /*

@@ -635,6 +635,48 @@ roaming()
 	expect_eq endpoint "$(stat "$B" peers.0.endpoint)" "192.0.2.11:51830"
 }
 
+# send_from NS PORT DST DPORT HEX...: datagrams from one source port each
+# (PORT, PORT+1, ...), back to back.
+send_from()
+{
+	ip netns exec "$1" $PY -c '
+import socket, sys
+port, dst, dport = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+for i, hexdata in enumerate(sys.argv[4:]):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("", port + i))
+    s.sendto(bytes.fromhex(hexdata), (dst, dport))' "${@:2}"
+}
+
+# An authentic source that keeps changing moves the peer at most once a
+# tenth of a second, by the first datagram after that.
+roaming_bounded()
+{
+	local epoch next ka
+
+	tunnel_pair 4
+	ping_ok "$A" 10.0.0.2 1
+	epoch=$(stat "$A" keys.0.epoch)
+	next=$(($(stat "$A" keys.0.packets) + 100))
+	ka=$(stat "$B" peers.0.stats.rx_keepalives)
+	# Two keepalives sealed with A's key, from two ports at once.
+	send_from "$A" 40001 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" "$next" "")" \
+		"$(forge "$KEYS/1" 1 1 "$epoch" $((next + 1)) "")"
+	busywait 5000 stat_gt "$B" peers.0.stats.rx_keepalives $((ka + 1))
+	expect_eq "moved by the first" "$(stat "$B" peers.0.endpoint)" "192.0.2.1:40001"
+	sleep 0.3
+	send_from "$A" 40002 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" $((next + 2)) "")"
+	busywait 5000 stat_gt "$B" peers.0.stats.rx_keepalives $((ka + 2))
+	expect_eq "moved after the interval" "$(stat "$B" peers.0.endpoint)" "192.0.2.1:40002"
+	# A's own datagrams bring it back, and the tunnel works both ways.
+	sleep 0.3
+	ping_ok "$A" 10.0.0.2 2
+	expect_eq "back" "$(stat "$B" peers.0.endpoint)" "192.0.2.1:51820"
+	ping_ok "$B" 10.0.0.1 2
+}
+
 # A key reaching key-limit stops being used, and userspace hears of it.
 key_exhaustion()
 {
@@ -675,5 +717,5 @@ replay_selftest()
 ktap_run ipv4_underlay ipv6_underlay in_order three_hosts_bridge wire_format \
 	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
 	outer_gro big_gso pairwise_only no_route tx_error key_rotation roaming \
-	key_exhaustion \
+	roaming_bounded key_exhaustion \
 	replay_selftest
