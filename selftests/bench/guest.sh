@@ -705,6 +705,7 @@ s6_cmd()
 {
 	case $1/$2 in
 	shoal/add)	ip netns exec "$NS_A" shoal peer add shoal0 --file "$WORK/s6.peers" ;;
+	shoal/add_files) ip netns exec "$NS_A" shoal peer add shoal0 --file "$WORK/s6.peers-files" ;;
 	shoal/dump)	ip netns exec "$NS_A" shoal -j peer show shoal0 ;;
 	wg/add)		ip netns exec "$NS_A" wg addconf wg0 "$WORK/s6.wg" ;;
 	wg/dump)	ip netns exec "$NS_A" wg showconf wg0 ;;
@@ -712,7 +713,8 @@ s6_cmd()
 }
 
 # s6: time to add PEERS peers (shoal peer add --file: endpoint, a /24 of
-# allowed-ips and a receive key each) and to dump them (shoal -j peer
+# allowed-ips and a receive key each, inline; and again with the keys in
+# a file each) and to dump them (shoal -j peer
 # show), and the kernel memory they take: the delta over the add, and the
 # delta over deleting the device again. The same for WireGuard (wg
 # addconf of PEERS peers, random public keys, one allowed /24 each, with
@@ -720,23 +722,26 @@ s6_cmd()
 # device: what starting the tool in the namespace costs.
 s6()
 {
-	local rep i t0 t1 t2 m0 m1 m2 e0 e1 sys dev
+	local rep t0 t1 t2 m0 m1 m2 e0 e1 f0 f1 sys dev
 
 	[[ " $SCENARIOS " == *" s6 "* ]] || return 0
 	# Every peer is a sender with its own key (the sender-keys model),
-	# as every WireGuard peer below has its own public key: one key file
-	# each, read as the tool reads any key file.
+	# as every WireGuard peer below has its own public key. The keys are
+	# inline in the peer file, as WireGuard's are in its configuration;
+	# the same peers with a key file each are timed too (add_files).
 	mkdir -p "$WORK/s6.keys"
 	$PY -c '
 import base64, os, sys
-for i in range(1, int(sys.argv[2]) + 1):
-    with open("%s/%d" % (sys.argv[1], i), "w") as f:
-        f.write(base64.b64encode(os.urandom(32)).decode() + "\n")' \
-		"$WORK/s6.keys" "$PEERS"
-	for ((i = 1; i <= PEERS; i++))
-	do
-		echo "id $i endpoint 192.0.2.$((i % 250 + 1)):$((10000 + i % 50000)) allowed-ips 10.$((i >> 8 & 255)).$((i & 255)).0/24 rx-key 1 s6.keys/$i"
-	done >"$WORK/s6.peers"
+work, n = sys.argv[1], int(sys.argv[2])
+with open(work + "/s6.peers", "w") as inl, open(work + "/s6.peers-files", "w") as files:
+    for i in range(1, n + 1):
+        key = base64.b64encode(os.urandom(32)).decode()
+        with open("%s/s6.keys/%d" % (work, i), "w") as f:
+            f.write(key + "\n")
+        peer = "id %d endpoint 192.0.2.%d:%d allowed-ips 10.%d.%d.0/24 rx-key 1" % (
+            i, i % 250 + 1, 10000 + i % 50000, i >> 8 & 255, i & 255)
+        inl.write("%s inline %s\n" % (peer, key))
+        files.write("%s s6.keys/%d\n" % (peer, i))' "$WORK" "$PEERS"
 	$PY -c '
 import base64, os, sys
 n = int(sys.argv[1])
@@ -781,9 +786,19 @@ for i in range(1, n + 1):
 			ip -n "$NS_A" link del "$dev"
 			settle
 			m2=$(slab_kb)
+			f0=0 f1=0
+			if [[ $sys == shoal ]]
+			then
+				ip -n "$NS_A" link add shoal0 type shoal
+				f0=$(now)
+				s6_cmd shoal add_files
+				f1=$(now)
+				ip -n "$NS_A" link del shoal0
+			fi
 			((rep > 0)) || { underlay_down; continue; }
 			record s6 "$sys" "$rep" peers="$PEERS" \
 				add_seconds="$(elapsed "$t0" "$t1")" \
+				add_files_seconds="$(elapsed "$f0" "$f1")" \
 				dump_seconds="$(elapsed "$t1" "$t2")" \
 				empty_seconds="$(elapsed "$e0" "$e1")" \
 				dump_bytes="$(wc -c <"$WORK/s6.dump")" \

@@ -132,6 +132,8 @@ def load_run(rundir):
             elif scen == "s6":
                 p = "%d peers" % r["peers"]
                 add(("s6_add", sys_, p), r["add_seconds"])
+                if sys_ == "shoal" and "add_files_seconds" in r:
+                    add(("s6_add_files", sys_, p), r["add_files_seconds"])
                 add(("s6_dump", sys_, p), r["dump_seconds"])
                 add(("s6_mem", sys_, p), r["kernel_kb"] * 1024.0 / r["peers"])
                 if "freed_kb" in r:
@@ -157,7 +159,7 @@ UNITS = {
     "s4_p99": "us", "s4_p50_added": "us", "s4_p99_added": "us",
     "s5rx": "pps", "s5rx_cap": "pps/CPU", "s5": "copies/s",
     "s5_cpu": "copies/CPU-s", "s5_inner": "packets/s",
-    "s6_add": "s", "s6_dump": "s", "s6_mem": "bytes/peer",
+    "s6_add": "s", "s6_add_files": "s", "s6_dump": "s", "s6_mem": "bytes/peer",
     "s6_mem_freed": "bytes/peer", "s6_empty": "s", "s7": "x",
     "s5rx_send": "pps", "s1_busy_a": "fraction", "s1_busy_b": "fraction",
 }
@@ -171,6 +173,7 @@ TITLES = {
     "s5rx_cap": "S5 rx per busy rx CPU-second", "s5": "S5 fan-out copies",
     "s5_cpu": "S5 copies per busy CPU-second",
     "s5_inner": "S5 fan-out inner pkts", "s6_add": "S6 add peers",
+    "s6_add_files": "S6 add peers, a key file each",
     "s6_dump": "S6 dump peers", "s6_mem": "S6 kernel memory (add)",
     "s6_mem_freed": "S6 kernel memory (freed)",
     "s6_empty": "S6 dump of 0 peers",
