@@ -152,14 +152,16 @@ static int shoal_peer_bulk_parse(struct shoal_lines *r, int dirfd,
 {
 	struct shoal_peer_line *lines = NULL;
 	struct shoal_key_cache kc = { 0 };
-	size_t count = 0;
+	size_t count = 0, cap = 0;
 	char **words;
 	int nwords, err;
 
 	while ((err = shoal_lines_next(r, &nwords, &words)) > 0) {
 		struct shoal_peer_line *grown;
 
-		grown = reallocarray(lines, count + 1, sizeof(*lines));
+		/* Lines hold their keys: wiped where they were. */
+		grown = shoal_grow_secret(lines, count, &cap, 256,
+					  sizeof(*lines));
 		if (!grown) {
 			err = -ENOMEM;
 			shoal_err("%s", strerror(ENOMEM));

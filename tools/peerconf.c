@@ -117,18 +117,12 @@ static int shoal_peer_rx_key(char **argv, enum shoal_peer_mode mode,
 			goto out;
 		}
 	}
-	/* Not realloc(), which would leave inline keys in freed memory. */
-	rx = calloc(c->n_rx + 1, sizeof(*rx));
+	rx = shoal_grow_secret(c->rx, c->n_rx, &c->rx_cap, 2, sizeof(*rx));
 	if (!rx) {
 		shoal_err("parsing rx-key: %s", strerror(ENOMEM));
 		used = -ENOMEM;
 		goto out;
 	}
-	if (c->n_rx) {
-		memcpy(rx, c->rx, c->n_rx * sizeof(*rx));
-		shoal_wipe(c->rx, c->n_rx * sizeof(*rx));
-	}
-	free(c->rx);
 	c->rx = rx;
 	c->rx[c->n_rx++] = k;
 out:

@@ -47,6 +47,7 @@ struct shoal_peer_conf {
 	size_t n_ips;
 	struct shoal_peer_key *rx;	/* allocated */
 	size_t n_rx;
+	size_t rx_cap;
 	struct shoal_peer_key tx;
 };
 

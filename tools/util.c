@@ -256,6 +256,42 @@ void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
 }
 
 /**
+ * shoal_grow_secret - shoal_grow() for an array that holds keys
+ * @array: the array, NULL while it has no room
+ * @n: the entries it holds
+ * @cap: the entries it has room for; raised when it grows
+ * @first: the room to give an array that has none
+ * @size: the size of an entry
+ *
+ * As shoal_grow(), but the entries are copied to new room and the old
+ * room is wiped before it is freed, where realloc() would leave a copy of
+ * them in freed memory.
+ *
+ * Return: the array, moved when it grew; or NULL when memory ran out,
+ * leaving @array and @cap as they were.
+ */
+void *shoal_grow_secret(void *array, size_t n, size_t *cap, size_t first,
+			size_t size)
+{
+	size_t room;
+	void *grown;
+
+	if (n < *cap)
+		return array;
+	room = *cap ? 2 * *cap : first;
+	grown = calloc(room, size);
+	if (!grown)
+		return NULL;
+	if (n) {
+		memcpy(grown, array, n * size);
+		explicit_bzero(array, n * size);
+	}
+	free(array);
+	*cap = room;
+	return grown;
+}
+
+/**
  * shoal_print_name - print a name that came from the kernel, for a terminal
  * @f: the stream
  * @s: the name

@@ -34,6 +34,8 @@ int shoal_parse_dev(int argc, char **argv);
 
 void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
 		 size_t size);
+void *shoal_grow_secret(void *array, size_t n, size_t *cap, size_t first,
+			size_t size);
 
 void shoal_print_name(FILE *f, const char *s);
 
