@@ -226,6 +226,36 @@ int shoal_parse_dev(int argc, char **argv)
 	return shoal_parse_ifname(argv[1]);
 }
 
+/*
+ * Doubles the room of @array when it is full. A @secret array is copied
+ * to new room and the old room wiped before it is freed, where realloc()
+ * would leave a copy of its entries in freed memory.
+ */
+static void *shoal_grow_room(void *array, size_t n, size_t *cap,
+			     size_t first, size_t size, bool secret)
+{
+	size_t room;
+	void *grown;
+
+	if (n < *cap)
+		return array;
+	room = *cap ? 2 * *cap : first;
+	if (!secret) {
+		grown = reallocarray(array, room, size);
+	} else {
+		grown = calloc(room, size);
+		if (grown && n) {
+			memcpy(grown, array, n * size);
+			explicit_bzero(array, n * size);
+		}
+		if (grown)
+			free(array);
+	}
+	if (grown)
+		*cap = room;
+	return grown;
+}
+
 /**
  * shoal_grow - make room for one more entry at the end of an array
  * @array: the array, NULL while it has no room
@@ -243,16 +273,7 @@ int shoal_parse_dev(int argc, char **argv)
 void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
 		 size_t size)
 {
-	size_t room;
-	void *grown;
-
-	if (n < *cap)
-		return array;
-	room = *cap ? 2 * *cap : first;
-	grown = reallocarray(array, room, size);
-	if (grown)
-		*cap = room;
-	return grown;
+	return shoal_grow_room(array, n, cap, first, size, false);
 }
 
 /**
@@ -263,9 +284,7 @@ void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
  * @first: the room to give an array that has none
  * @size: the size of an entry
  *
- * As shoal_grow(), but the entries are copied to new room and the old
- * room is wiped before it is freed, where realloc() would leave a copy of
- * them in freed memory.
+ * As shoal_grow(), but the old room is wiped before it is freed.
  *
  * Return: the array, moved when it grew; or NULL when memory ran out,
  * leaving @array and @cap as they were.
@@ -273,22 +292,7 @@ void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
 void *shoal_grow_secret(void *array, size_t n, size_t *cap, size_t first,
 			size_t size)
 {
-	size_t room;
-	void *grown;
-
-	if (n < *cap)
-		return array;
-	room = *cap ? 2 * *cap : first;
-	grown = calloc(room, size);
-	if (!grown)
-		return NULL;
-	if (n) {
-		memcpy(grown, array, n * size);
-		explicit_bzero(array, n * size);
-	}
-	free(array);
-	*cap = room;
-	return grown;
+	return shoal_grow_room(array, n, cap, first, size, true);
 }
 
 /**
