@@ -147,10 +147,16 @@ inline_keys()
 	shoal_host "$B" 2 "$KEYS"
 	ip netns exec "$A" shoal genkey >"$KEYS/pair"
 	ip netns exec "$A" shoal genkey >"$KEYS/wrong"
-	# A's whole peer configuration in one file, readable by root alone.
-	(umask 077 &&
-	 printf 'id 2 endpoint %s allowed-ips 10.0.0.2/32 rx-key 1 inline %s tx-key 9 inline %s\n' \
-		"$(endpoint 4 2)" "$(<"$KEYS/2")" "$(<"$KEYS/pair")" >"$KEYS/peers")
+	# A's whole peer configuration in one file, readable by root alone:
+	# B with the receive key in file $1 and the pairwise transmit key,
+	# both inline.
+	peer_file()
+	{
+		(umask 077 &&
+		 printf 'id 2 endpoint %s allowed-ips 10.0.0.2/32 rx-key 1 inline %s tx-key 9 inline %s\n' \
+			"$(endpoint 4 2)" "$(<"$1")" "$(<"$KEYS/pair")" >"$KEYS/peers")
+	}
+	peer_file "$KEYS/2"
 	err=$(ip netns exec "$A" shoal peer add shoal0 --file "$KEYS/peers" 2>&1)
 	expect_eq "no warning" "$err" ""
 	# B takes A's datagrams under the pairwise key only: A's transmit
@@ -164,9 +170,7 @@ inline_keys()
 
 	# The wrong receive key, inline: B's datagrams fail authentication.
 	ip netns exec "$A" shoal peer del shoal0 id 2
-	(umask 077 &&
-	 printf 'id 2 endpoint %s allowed-ips 10.0.0.2/32 rx-key 1 inline %s tx-key 9 inline %s\n' \
-		"$(endpoint 4 2)" "$(<"$KEYS/wrong")" "$(<"$KEYS/pair")" >"$KEYS/peers")
+	peer_file "$KEYS/wrong"
 	ip netns exec "$A" shoal peer add shoal0 --file "$KEYS/peers"
 	expect_fail ip netns exec "$B" ping -q -c 2 -i 0.2 -W 1 10.0.0.1 >/dev/null
 	expect_eq "A's auth drops" "$(stat "$A" stats.drop_auth)" 2

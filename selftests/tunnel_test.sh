@@ -655,7 +655,7 @@ for s, d in zip(socks, data):
 # tenth of a second, by the first datagram after that.
 roaming_bounded()
 {
-	local epoch next ka try port=40000 ep
+	local epoch next ka try port ep
 
 	tunnel_pair 4
 	ping_ok "$A" 10.0.0.2 1
