@@ -62,11 +62,24 @@ void shoal_key_encode(char out[SHOAL_KEY_B64_LEN + 1],
 	out[o] = '\0';
 }
 
-static int shoal_b64_value(char c)
+/* All ones when @lo <= @c <= @hi, else zero; no branch, no table. */
+static int shoal_b64_range(int c, int lo, int hi)
 {
-	const char *p = c ? strchr(shoal_b64, c) : NULL;
+	return ((lo - 1 - c) & (c - hi - 1)) >> 8;
+}
 
-	return p ? p - shoal_b64 : -1;
+/*
+ * The value of a base64 digit, or -1. Keys are secret: the time this takes
+ * must not depend on the character, so neither branches nor a search of
+ * the alphabet (whose time depends on the position found) pick the value.
+ */
+static int shoal_b64_value(unsigned char c)
+{
+	return -1 + (shoal_b64_range(c, 'A', 'Z') & (c - 'A' + 1)) +
+	       (shoal_b64_range(c, 'a', 'z') & (c - 'a' + 27)) +
+	       (shoal_b64_range(c, '0', '9') & (c - '0' + 53)) +
+	       (shoal_b64_range(c, '+', '+') & 63) +
+	       (shoal_b64_range(c, '/', '/') & 64);
 }
 
 /**
@@ -84,9 +97,11 @@ static int shoal_b64_value(char c)
 int shoal_key_decode(const char *s, size_t len, uint8_t key[SHOAL_KEY_LEN])
 {
 	unsigned int i, o = 0, n;
+	int bad = 0;
 
 	if (len != SHOAL_KEY_B64_LEN)
 		goto bad;
+	/* Errors are gathered in @bad, not taken as they come: see above. */
 	for (i = 0; i < len; i += 4) {
 		uint32_t v = 0;
 		unsigned int k;
@@ -96,21 +111,18 @@ int shoal_key_decode(const char *s, size_t len, uint8_t key[SHOAL_KEY_LEN])
 		for (k = 0; k < 4; k++) {
 			int d = shoal_b64_value(s[i + k]);
 
-			if (k > n) {
-				if (s[i + k] != '=')
-					goto bad;
-				d = 0;
-			} else if (d < 0) {
-				goto bad;
-			}
-			v = v << 6 | d;
+			if (k > n)
+				d = s[i + k] == '=' ? 0 : -1;
+			bad |= d;
+			v = v << 6 | (d & 63);
 		}
-		if (n < 3 && (v & ((1u << (8 * (3 - n))) - 1)))
-			goto bad;
+		if (n < 3)
+			bad |= -!!(v & ((1u << (8 * (3 - n))) - 1));
 		for (k = 0; k < n; k++)
 			key[o++] = v >> (16 - 8 * k);
 	}
-	return 0;
+	if (bad >= 0)
+		return 0;
 bad:
 	shoal_wipe(key, SHOAL_KEY_LEN);
 	return -EINVAL;

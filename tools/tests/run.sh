@@ -38,6 +38,7 @@ CASES=(
 	genkey
 	key_encoding
 	key_errors
+	key_alphabet
 	key_material_never_printed
 	show_peers_text
 	show_peers_json
@@ -453,6 +454,33 @@ key_errors()
 	expect "activate" 0 '' '' -- key activate shoal0 slot 0 &&
 	expect "replace the active key" 1 '' 'Device or resource busy: Cannot replace the active key \(attribute keys.1.slot\)$' \
 		-- key set shoal0 slot 0 id 2 "$TMP/kff"
+}
+
+# Every base64 digit decodes to its value, and the characters on either
+# side of each range of digits are refused (the decoder computes a digit's
+# value from ranges, so that its time does not depend on the key).
+key_alphabet()
+{
+	local b64=ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/
+	local text hex c
+
+	keyfiles
+	# Two keys that hold every digit between them. A key's last digit
+	# has its two low bits zero (256 bits in 43 digits).
+	for text in "${b64:0:42}A=" "${b64:22:42}w="
+	do
+		echo "$text" >"$TMP/alpha"
+		hex=$(python3 -c 'import base64, sys; print(base64.b64decode(sys.argv[1], validate=True).hex())' "$text")
+		rm -f "$SHOAL_FAKE_LOG"
+		expect "key $text" 0 '' '' -- key set shoal0 slot 1 id 1 "$TMP/alpha" &&
+		grep -q "3:bin:$hex}}\$" "$SHOAL_FAKE_LOG" || return 1
+	done
+	for c in @ '[' '`' '{' . : , '*' - = '"' $'\x7f' $'\x80' $'\xc1' $'\xff'
+	do
+		printf '%s%s%sA=\n' "${b64:0:5}" "$c" "${b64:6:36}" >"$TMP/alpha"
+		expect "digit $(printf %q "$c")" 2 '' 'not 32 bytes of base64' \
+			-- key set shoal0 slot 1 id 1 "$TMP/alpha" || return 1
+	done
 }
 
 # Whatever the kernel sends, material never reaches the output.
