@@ -137,11 +137,12 @@ require_cmd()
 	done
 }
 
-# ktap_run CASE...: run each case in its own subshell, print KTAP, exit
-# with KSFT_FAIL if any case failed. SHOAL_CASES="A B" runs only those.
+# ktap_run CASE...: run each case in its own subshell, print KTAP (with
+# the seconds each case took), exit with KSFT_FAIL if any case failed.
+# SHOAL_CASES="A B" runs only those.
 ktap_run()
 {
-	local n=0 pass=0 fail=0 skipped=0 rc name keep=()
+	local n=0 pass=0 fail=0 skipped=0 rc name start keep=()
 
 	if [[ -n ${SHOAL_CASES:-} ]]
 	then
@@ -157,6 +158,7 @@ ktap_run()
 	for name in "$@"
 	do
 		n=$((n + 1))
+		start=$SECONDS
 		(
 			set -eE -o pipefail
 			trap 'echo "# line $LINENO: $BASH_COMMAND: exit $?"' ERR
@@ -164,6 +166,9 @@ ktap_run()
 			"$name"
 		) 2>&1 | sed -u 's/^/# /; s/^# # /# /'
 		rc=${PIPESTATUS[0]}
+		# A diagnostic line: a directive after the result would hide it
+		# from run_tests.sh's count.
+		echo "# $name: $((SECONDS - start)) s"
 		case $rc in
 		0) echo "ok $n $name"; pass=$((pass + 1)) ;;
 		"$KSFT_SKIP") echo "ok $n $name # SKIP"; skipped=$((skipped + 1)) ;;
