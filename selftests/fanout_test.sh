@@ -446,7 +446,9 @@ no_amplification()
 # a 1:1024 stream runs, are clean. The stream is four times slower on the
 # debug kernel (scaled): at 51,400 copies a second there, the netns
 # teardown held RTNL past the hung-task detector's 120 s, where without
-# traffic 1024 devices go in under 30 s; at a quarter of it the case passes.
+# traffic 1024 devices go in under 30 s. At a quarter of it the teardown
+# still took over 120 s once in two runs; the detector waits 480 s on
+# that kernel (selftests/vm/run).
 unload_during_stream()
 {
 	local pid i dir
