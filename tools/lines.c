@@ -8,6 +8,7 @@
  */
 
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +17,9 @@
 #include "lines.h"
 #include "util.h"
 
-/* What isspace() is in the C locale, without a call per character. */
 static bool shoal_lines_blank(char c)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
+	return isspace((unsigned char)c);
 }
 
 static int shoal_lines_grow(char ***words, int count)
