@@ -25,23 +25,6 @@ limit=$(sed -n 's/^timeout=//p' settings)
 [[ ${SHOAL_KERNEL:-stock} != debug ]] || limit=$((limit * 4))
 limit=${SHOAL_SCRIPT_TIMEOUT:-$limit}
 
-# Under TCG a vCPU can run kernel text that another one has just patched:
-# a debug-kernel run died (2026-12-03) on the int3 that text_poke_bp()
-# leaves at a jump label while it rewrites it, one byte into the
-# netstamp_needed_key branch of dev_queue_xmit_nit(), under a ping's
-# sendto(). That key goes on with the first socket that wants receive
-# timestamps and off after the last one closes, so every ping patched the
-# packet paths' text twice while other traffic could be running through
-# it. In the VM one socket holds the key on for the whole run instead.
-if [[ -n ${SHOAL_VM:-} ]]
-then
-	python3 -c 'import signal, socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, 29, 1)	# SO_TIMESTAMP
-signal.pause()' &
-	stamp_pid=$!
-fi
-
 pass=0
 fail=0
 skipped=0
@@ -76,7 +59,6 @@ do
 done
 
 # Unloading must be clean too, then nothing may have been logged.
-[[ -z ${stamp_pid:-} ]] || kill "$stamp_pid"
 n=$((n + 1))
 modprobe -r shoal 2>/dev/null
 if dmesg | grep -E "$SPLAT" >/dev/null
