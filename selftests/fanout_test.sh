@@ -465,8 +465,9 @@ unload_during_stream()
 		members-file "$dir/ids" members "$(rid 2 0)" "$(rid 2 1)"
 	sysctl -qw net.core.netdev_max_backlog=8000
 	dmesg -C
-	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 400 \
-		--interval "$(scaled 20)e-3" &
+	# The stream outlasts the test: the unload must be what ends it.
+	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 100000 \
+		--interval "$(scaled 20)e-3" --until-gone >"$dir/send" &
 	pid=$!
 	defer kill "$pid"
 	busywait 30000 rx_each_wait 2 5
@@ -474,7 +475,9 @@ unload_during_stream()
 	busywait 30000 rx_each_wait 2 15
 	modprobe -r shoal
 	! is_loaded
-	wait "$pid" || true
+	wait "$pid"
+	expect_match "stream cut by the unload" "$(cat "$dir/send")" \
+		"shoal0 gone at datagram"
 	if dmesg | grep -E 'BUG|WARNING|Oops|leak|refcount|Call Trace'
 	then
 		return 1

@@ -5,14 +5,18 @@
 # Multicast and broadcast helpers for the fan-out tests.
 #
 #   mcast.py send DEV DST PORT COUNT [--interval S] [--size B] [--gso]
+#                [--until-gone]
 #       sends COUNT numbered datagrams of B bytes to DST out of DEV (one
-#       UDP GSO send of all of them with --gso)
+#       UDP GSO send of all of them with --gso); with --until-gone, until
+#       DEV goes away instead, which must happen before COUNT: exits 0 then
+#       (saying at which datagram), 2 if all COUNT were sent
 #   mcast.py expect COUNT [--size B]
 #       prints what a receiver of all COUNT datagrams has, in order
 #   mcast.py rx NETNS... [--dev-prefix P]
 #       prints "NETNS DEV RX_PACKETS" for every shoal device in the namespaces
 
 import argparse
+import errno
 import json
 import socket
 import struct
@@ -45,11 +49,22 @@ def send(a):
         s.setsockopt(socket.SOL_UDP, UDP_SEGMENT, a.size)
         s.sendto(b"".join(payload(i, a.size) for i in range(a.count)),
                  (a.dst, a.port))
-        return
+        return 0
     for i in range(a.count):
-        s.sendto(payload(i, a.size), (a.dst, a.port))
+        try:
+            s.sendto(payload(i, a.size), (a.dst, a.port))
+        except OSError as e:
+            if not a.until_gone or i == 0 or \
+               e.errno not in (errno.ENETUNREACH, errno.ENODEV, errno.ENXIO):
+                raise
+            print("send: %s gone at datagram %d: %s" % (a.dev, i, e.strerror))
+            return 0
         if a.interval:
             time.sleep(a.interval)
+    if a.until_gone:
+        print("send: %s still there after %d datagrams" % (a.dev, a.count))
+        return 2
+    return 0
 
 
 def expect(a):
@@ -77,13 +92,14 @@ def main():
     q.add_argument("--interval", type=float, default=0)
     q.add_argument("--size", type=int, default=100)
     q.add_argument("--gso", action="store_true")
+    q.add_argument("--until-gone", action="store_true")
     q = sub.add_parser("expect")
     q.add_argument("count", type=int)
     q.add_argument("--size", type=int, default=100)
     q = sub.add_parser("rx")
     q.add_argument("netns", nargs="+")
     a = p.parse_args()
-    {"send": send, "expect": expect, "rx": rx}[a.cmd](a)
+    sys.exit({"send": send, "expect": expect, "rx": rx}[a.cmd](a))
 
 
 if __name__ == "__main__":
