@@ -100,12 +100,25 @@ struct shoal_txkey *shoal_txkey_new(u8 id, const u8 *material, u64 limit,
 	return k;
 }
 
-static void shoal_txkey_free_rcu(struct rcu_head *rcu)
+/**
+ * shoal_txkey_destroy - wipe and free a key no reader can reach any more
+ * @k: the key; may be NULL
+ *
+ * For a key whose owner has already waited for its readers, as a peer
+ * being freed after a grace period has: a second call_rcu() from that
+ * callback would outlive the rcu_barrier() of module unload.
+ */
+void shoal_txkey_destroy(struct shoal_txkey *k)
 {
-	struct shoal_txkey *k = container_of(rcu, struct shoal_txkey, rcu);
-
+	if (!k)
+		return;
 	kfree_sensitive(rcu_dereference_raw(k->epoch));
 	kfree_sensitive(k);
+}
+
+static void shoal_txkey_free_rcu(struct rcu_head *rcu)
+{
+	shoal_txkey_destroy(container_of(rcu, struct shoal_txkey, rcu));
 }
 
 /**
@@ -181,13 +194,24 @@ static void shoal_rx_epoch_free_rcu(struct rcu_head *rcu)
 	shoal_rx_epoch_free(container_of(rcu, struct shoal_rx_epoch, rcu));
 }
 
-static void shoal_rxkey_free_rcu(struct rcu_head *rcu)
+/**
+ * shoal_rxkey_destroy - wipe and free a key no reader can reach any more
+ * @k: the key; may be NULL
+ *
+ * As shoal_txkey_destroy().
+ */
+void shoal_rxkey_destroy(struct shoal_rxkey *k)
 {
-	struct shoal_rxkey *k = container_of(rcu, struct shoal_rxkey, rcu);
-
+	if (!k)
+		return;
 	shoal_rx_epoch_free(rcu_dereference_raw(k->cur));
 	shoal_rx_epoch_free(rcu_dereference_raw(k->prev));
 	kfree_sensitive(k);
+}
+
+static void shoal_rxkey_free_rcu(struct rcu_head *rcu)
+{
+	shoal_rxkey_destroy(container_of(rcu, struct shoal_rxkey, rcu));
 }
 
 /**

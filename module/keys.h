@@ -107,11 +107,13 @@ void shoal_derive(u8 out[SHOAL_KEY_LEN], const u8 key[SHOAL_KEY_LEN],
 struct shoal_txkey *shoal_txkey_new(u8 id, const u8 *material, u64 limit,
 				    u32 sender_id);
 void shoal_txkey_free(struct shoal_txkey *k);
+void shoal_txkey_destroy(struct shoal_txkey *k);
 const struct shoal_epoch *shoal_txkey_epoch(struct shoal_txkey *k,
 					    u32 sender_id);
 
 struct shoal_rxkey *shoal_rxkey_new(u8 id, const u8 *material);
 void shoal_rxkey_free(struct shoal_rxkey *k);
+void shoal_rxkey_destroy(struct shoal_rxkey *k);
 bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k);
 struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
 					   const u8 key[SHOAL_KEY_LEN],

@@ -83,9 +83,10 @@ static void shoal_peer_free_rcu(struct rcu_head *rcu)
 	struct shoal_peer_ep *ep = rcu_dereference_raw(peer->ep);
 	int i;
 
+	/* A grace period has passed: no reader holds its keys either. */
 	for (i = 0; i < SHOAL_PEER_RX_KEYS; i++)
-		shoal_rxkey_free(rcu_dereference_raw(peer->rxkeys[i]));
-	shoal_txkey_free(rcu_dereference_raw(peer->txkey));
+		shoal_rxkey_destroy(rcu_dereference_raw(peer->rxkeys[i]));
+	shoal_txkey_destroy(rcu_dereference_raw(peer->txkey));
 	shoal_peer_ep_free(ep);
 	free_percpu(peer->stats);
 	kfree(peer);
