@@ -152,6 +152,15 @@ const struct shoal_epoch *shoal_txkey_epoch(struct shoal_txkey *k,
 		return ep;
 	if (test_and_set_bit(SHOAL_TXKEY_ROTATING, &k->flags))
 		return ep;
+	/*
+	 * Another CPU may have rotated between our read and the bit: then
+	 * @ep is already on its way to being freed, and must not be again.
+	 */
+	next = rcu_dereference_bh(k->epoch);
+	if (next != ep) {
+		clear_bit_unlock(SHOAL_TXKEY_ROTATING, &k->flags);
+		return next;
+	}
 	next = shoal_epoch_new(k, ep->epoch, sender_id, GFP_ATOMIC);
 	if (next) {
 		rcu_assign_pointer(k->epoch, next);
