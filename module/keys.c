@@ -44,12 +44,18 @@ void shoal_derive(u8 out[SHOAL_KEY_LEN], const u8 key[SHOAL_KEY_LEN],
 	memzero_explicit(&st, sizeof(st));
 }
 
-/* Wall clock in the high half, so epochs order by time; always increasing. */
+/*
+ * Wall clock in the high half, so epochs order by time; always increasing:
+ * a clock that has not moved on (or went back) takes the previous second
+ * plus one, still with fresh random bits.
+ */
 static u64 shoal_epoch_next(u64 prev)
 {
-	u64 e = (u64)(u32)ktime_get_real_seconds() << 32 | get_random_u32();
+	u32 now = ktime_get_real_seconds(), last = prev >> 32;
 
-	return e > prev ? e : prev + 1;
+	if (now <= last)
+		now = last + 1;
+	return (u64)now << 32 | get_random_u32();
 }
 
 static struct shoal_epoch *shoal_epoch_new(const struct shoal_txkey *k,
