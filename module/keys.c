@@ -191,6 +191,8 @@ struct shoal_rxkey *shoal_rxkey_new(u8 id, const u8 *material)
 	if (!k)
 		return NULL;
 	spin_lock_init(&k->lock);
+	/* jiffies starts negative on 32-bit: a stamp of 0 may be ahead. */
+	k->derive_stamp = jiffies - HZ;
 	k->id = id;
 	memcpy(k->material, material, SHOAL_KEY_LEN);
 	return k;
@@ -254,7 +256,8 @@ bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k)
 	unsigned long now = jiffies;
 	unsigned int n;
 
-	if (time_after(now, READ_ONCE(k->derive_stamp) + HZ)) {
+	/* Not time_after(): a key idle for half the jiffies range. */
+	if (now - READ_ONCE(k->derive_stamp) >= HZ) {
 		WRITE_ONCE(k->derive_stamp, now);
 		WRITE_ONCE(k->derive_count, 0);
 	}
