@@ -251,7 +251,9 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 		return 0;
 	}
 	reason = SHOAL_STAT_DROP_MALFORMED;
-	if (!pskb_may_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN))
+	/* UDP trimmed the skb to its datagram; a keepalive is the shortest. */
+	if (skb->len < sizeof(struct udphdr) + SHOAL_HDR_LEN + SHOAL_TAG_LEN ||
+	    !pskb_may_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN))
 		goto drop;
 	memcpy(&hdr, udp_hdr(skb) + 1, SHOAL_HDR_LEN);
 	if (hdr.type != SHOAL_TYPE_VERSION || hdr.flags || hdr.reserved ||

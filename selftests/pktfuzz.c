@@ -18,7 +18,8 @@
  *	one line per kind, "KIND N", and "total N" last.
  *
  * The kinds, and the drop reason each must get:
- *   short	fewer bytes than a header			malformed
+ *   short	fewer bytes than a header and a tag (any of the	malformed
+ *		kinds below but random that came out so short)
  *   header	a bad type, flags, reserved or zero sender	malformed
  *   stranger	a sender id the receiver does not know		unknown-sender
  *   self	the receiver's own sender id			unknown-sender
@@ -228,7 +229,7 @@ static size_t make(enum kind kind, uint8_t *p, const struct target *t)
 	fill(p, MAX_DGRAM);
 	switch (kind) {
 	case K_SHORT:
-		return below(HDR_LEN);
+		return below(HDR_LEN + TAG_LEN);
 	case K_HEADER:
 		header(p, t->peer, t->key, t->epoch, fresh_counter(t));
 		switch (below(4)) {
@@ -333,6 +334,9 @@ static int send_all(const char *dst, int port, unsigned long count,
 			kinds[i] = below(K_MAX);
 			iov[i].iov_base = buf[i];
 			iov[i].iov_len = make(kinds[i], buf[i], &t);
+			if (kinds[i] != K_RANDOM &&
+			    iov[i].iov_len < HDR_LEN + TAG_LEN)
+				kinds[i] = K_SHORT;
 			msg[i].msg_hdr.msg_name = &sin;
 			msg[i].msg_hdr.msg_namelen = sizeof(sin);
 			msg[i].msg_hdr.msg_iov = &iov[i];
