@@ -217,12 +217,18 @@ static void shoal_receive_deliver(struct shoal_dev *sd,
 		kfree_skb(skb);
 		return;
 	}
+	/*
+	 * A device that is down or a full GRO cell drops it and counts it in
+	 * the device's rx_dropped, as any device's receive does: it is not
+	 * received.
+	 */
+	if (gro_cells_receive(&sd->gro_cells, skb) != NET_RX_SUCCESS)
+		return;
 	shoal_stats_add2(peer->stats, SHOAL_STAT_RX_PACKETS, 1,
 			 SHOAL_STAT_RX_BYTES, len);
 	shoal_stats_add2(sd->stats, SHOAL_STAT_RX_PACKETS, 1,
 			 SHOAL_STAT_RX_BYTES, len);
 	dev_sw_netstats_rx_add(dev, len);
-	gro_cells_receive(&sd->gro_cells, skb);
 }
 
 /**
