@@ -15,7 +15,8 @@
 
 #define SHOAL_REPLAY_WINDOW_DEFAULT	8192U
 #define SHOAL_REPLAY_WINDOW_MIN		64U
-#define SHOAL_REPLAY_WINDOW_MAX		BIT(20)
+/* Its bitmap, allocated in softirq for each new epoch, stays in order 3. */
+#define SHOAL_REPLAY_WINDOW_MAX		BIT(17)
 
 /**
  * struct shoal_replay - sliding replay window (RFC 6479) for one key epoch
