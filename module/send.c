@@ -234,6 +234,12 @@ static int shoal_send_udp6(struct sock *sk, struct dst_entry *dst,
 	int err;
 
 	shoal_send_push_udp(skb, sport, dport, xnet);
+	/*
+	 * skb_scrub_packet() cleared it: without it ip6_fragment() refuses a
+	 * datagram over the path MTU, which must leave in fragments as over
+	 * IPv4 (where the outer header never sets DF).
+	 */
+	skb->ignore_df = 1;
 	udp6_set_csum(false, skb, saddr, daddr, skb->len);
 	skb_dst_set(skb, dst);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));

@@ -372,6 +372,22 @@ path_mtu()
 	tcp_transfer "$A" "$B" 10.0.0.2 $((4 << 20)) "$dir"
 }
 
+# Over an IPv6 underlay too, a packet that may be fragmented and does not
+# fit the path leaves in outer fragments (IPv6 fragments a tunnel's
+# datagram only if the datagram says it may: skb->ignore_df).
+path_mtu_ipv6_underlay()
+{
+	tunnel_pair 6
+	ip -n "$A" link set veth0 mtu 1400
+	ip -n "$B" link set veth0 mtu 1400
+	ping_ok "$A" 10.0.0.2 1
+	ip netns exec "$A" ping -q -c 2 -i 0.2 -W 5 -M dont -s 1380 \
+		10.0.0.2 >/dev/null
+	(($(ip netns exec "$B" nstat -az Ip6ReasmOKs |
+		awk '/Ip6ReasmOKs/ { print $2 }') >= 2))
+	expect_eq "tx errors" "$(stat "$A" stats.drop_tx_error)" 0
+}
+
 # Outer UDP GRO: a burst of datagrams from one peer is merged on the
 # receiving veth and climbs the IP stack as fewer, larger skbs; every inner
 # packet is still delivered.
@@ -734,6 +750,6 @@ replay_selftest()
 
 ktap_run ipv4_underlay ipv6_underlay in_order three_hosts_bridge wire_format \
 	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
-	outer_gro big_gso pairwise_only no_route tx_error key_rotation roaming \
+	path_mtu_ipv6_underlay outer_gro big_gso pairwise_only no_route tx_error key_rotation roaming \
 	roaming_bounded key_exhaustion \
 	replay_selftest
