@@ -102,9 +102,9 @@ static bool shoal_send_path_too_big(struct shoal_peer *peer,
 }
 
 /*
- * Remembers what a route just looked up for @peer carries. A cached route
- * stops being valid when its MTU changes (a PMTU exception, the underlay
- * device's MTU), so learning it on a cache miss keeps it current.
+ * Remembers what the route to @peer carries, on every send: a cached route
+ * can stay valid while its MTU changes (an existing PMTU exception updated
+ * in place, or expired).
  */
 static void shoal_send_note_pmtu(struct shoal_peer *peer,
 				 struct dst_entry *dst, unsigned int overhead)
@@ -288,8 +288,8 @@ static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
 		}
 		saddr = fl4.saddr;
 		dst_cache_set_ip4(&ep->dst_cache, &rt->dst, saddr);
-		shoal_send_note_pmtu(peer, &rt->dst, SHOAL_OVERHEAD_V4);
 	}
+	shoal_send_note_pmtu(peer, &rt->dst, SHOAL_OVERHEAD_V4);
 	return shoal_send_udp4(sk, rt, skb, saddr, to->sin_addr.s_addr,
 			       tos, htons(sd->port), to->sin_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
@@ -327,8 +327,8 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 		}
 		saddr = fl6.saddr;
 		dst_cache_set_ip6(&ep->dst_cache, dst, &saddr);
-		shoal_send_note_pmtu(peer, dst, SHOAL_OVERHEAD_V6);
 	}
+	shoal_send_note_pmtu(peer, dst, SHOAL_OVERHEAD_V6);
 	return shoal_send_udp6(sk, dst, skb, &saddr, &to->sin6_addr, tos,
 			       htons(sd->port), to->sin6_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
