@@ -541,39 +541,67 @@ static int shoal_nl_put_endpoint(struct sk_buff *msg, struct shoal_peer *peer)
  * @attr: type of the nest
  * @p: the prefix
  *
- * Return: 0 or -EMSGSIZE.
+ * Return: 0, or -EMSGSIZE with nothing of it left in @msg.
  */
 int shoal_nl_put_prefix(struct sk_buff *msg, int attr,
 			const struct shoal_lpm_node *p)
 {
 	struct nlattr *nest = nla_nest_start(msg, attr);
 
-	if (!nest ||
-	    nla_put_u16(msg, SHOAL_A_PREFIX_FAMILY, p->family) ||
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u16(msg, SHOAL_A_PREFIX_FAMILY, p->family) ||
 	    nla_put(msg, SHOAL_A_PREFIX_ADDR, p->family == AF_INET ? 4 : 16,
 		    &p->addr) ||
-	    nla_put_u8(msg, SHOAL_A_PREFIX_CIDR, p->cidr))
+	    nla_put_u8(msg, SHOAL_A_PREFIX_CIDR, p->cidr)) {
+		/* A list that goes on in the next message keeps what is put. */
+		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
+	}
 	nla_nest_end(msg, nest);
 	return 0;
 }
 
-static int shoal_nl_put_aips(struct sk_buff *msg, struct shoal_peer *peer)
+/* Room for one prefix of an allowed-ips nest, at most. */
+#define SHOAL_NL_PREFIX_SIZE						\
+	(nla_total_size(0) + nla_total_size(sizeof(u16)) +		\
+	 nla_total_size(sizeof(struct in6_addr)) + nla_total_size(sizeof(u8)))
+
+/*
+ * The peer's prefixes from the *@next-th on. In a dump (@partial) a list
+ * that does not fit ends the message early, keeping what was put, and
+ * *@next is where the next message goes on; 0 once all are out.
+ */
+static int shoal_nl_put_aips(struct sk_buff *msg, struct shoal_peer *peer,
+			     u32 *next, bool partial)
 {
 	struct nlattr *nest;
 	struct shoal_aip *a;
-	int i = 0;
+	u32 i = 0;
 
 	nest = nla_nest_start(msg, SHOAL_A_PEER_ALLOWED_IPS);
 	if (!nest)
 		return -EMSGSIZE;
 	list_for_each_entry(a, &peer->aips, pnode) {
-		if (shoal_nl_put_prefix(msg, ++i, &a->node)) {
-			nla_nest_cancel(msg, nest);
-			return -EMSGSIZE;
+		if (i < *next) {
+			i++;
+			continue;
 		}
+		if (shoal_nl_put_prefix(msg, i - *next + 1, &a->node))
+			goto full;
+		i++;
 	}
 	nla_nest_end(msg, nest);
+	*next = 0;
+	return 0;
+
+full:
+	if (!partial || i == *next) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	*next = i;
 	return 0;
 }
 
@@ -602,13 +630,35 @@ static int shoal_nl_put_rxkeys(struct sk_buff *msg, struct shoal_peer *peer)
 	return 0;
 }
 
-/* Under RTNL. */
-static int shoal_nl_peer_fill(struct sk_buff *msg, struct shoal_peer *peer,
-			      u32 portid, u32 seq, int flags,
-			      struct netlink_callback *cb)
+/* Everything about a peer but its prefixes: its first message. */
+static int shoal_nl_peer_put_head(struct sk_buff *msg, struct shoal_peer *peer)
 {
 	struct shoal_txkey *tx = rtnl_dereference(peer->txkey);
 	unsigned long last_rx = READ_ONCE(peer->last_rx);
+
+	if (shoal_nl_put_endpoint(msg, peer) ||
+	    shoal_nl_put_rxkeys(msg, peer) ||
+	    (tx && shoal_nl_put_txkey(msg, SHOAL_A_PEER_TX_KEY, tx, -1, true)) ||
+	    nla_put_u16(msg, SHOAL_A_PEER_KEEPALIVE, peer->keepalive) ||
+	    (last_rx &&
+	     nla_put_u64_64bit(msg, SHOAL_A_PEER_RX_AGE_MS,
+			       jiffies_to_msecs(jiffies - last_rx),
+			       SHOAL_A_PEER_PAD)) ||
+	    shoal_stats_fill(msg, SHOAL_A_PEER_STATS, peer->stats))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Under RTNL. With @cb (a dump), a peer whose prefixes do not fit ends the
+ * message early: *@next is where the next message goes on, with the
+ * peer's ifindex, sender id and more prefixes only.
+ */
+static int shoal_nl_peer_fill(struct sk_buff *msg, struct shoal_peer *peer,
+			      u32 portid, u32 seq, int flags,
+			      struct netlink_callback *cb, u32 *next)
+{
+	bool first = !*next;
 	void *hdr;
 
 	hdr = genlmsg_put(msg, portid, seq, &shoal_genl_family, flags,
@@ -619,16 +669,8 @@ static int shoal_nl_peer_fill(struct sk_buff *msg, struct shoal_peer *peer,
 		genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(msg, SHOAL_A_PEER_IFINDEX, peer->sd->dev->ifindex) ||
 	    nla_put_u32(msg, SHOAL_A_PEER_SENDER_ID, peer->sender_id) ||
-	    shoal_nl_put_endpoint(msg, peer) ||
-	    shoal_nl_put_aips(msg, peer) ||
-	    shoal_nl_put_rxkeys(msg, peer) ||
-	    (tx && shoal_nl_put_txkey(msg, SHOAL_A_PEER_TX_KEY, tx, -1, true)) ||
-	    nla_put_u16(msg, SHOAL_A_PEER_KEEPALIVE, peer->keepalive) ||
-	    (last_rx &&
-	     nla_put_u64_64bit(msg, SHOAL_A_PEER_RX_AGE_MS,
-			       jiffies_to_msecs(jiffies - last_rx),
-			       SHOAL_A_PEER_PAD)) ||
-	    shoal_stats_fill(msg, SHOAL_A_PEER_STATS, peer->stats)) {
+	    (first && shoal_nl_peer_put_head(msg, peer)) ||
+	    shoal_nl_put_aips(msg, peer, next, cb)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -640,16 +682,21 @@ int shoal_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct shoal_peer *peer;
 	struct sk_buff *msg;
+	u32 next = 0;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 	rtnl_lock();
 	peer = shoal_nl_peer_find(info);
-	err = IS_ERR(peer) ? PTR_ERR(peer) :
-	      shoal_nl_peer_fill(msg, peer, info->snd_portid, info->snd_seq, 0,
-				 NULL);
+	if (IS_ERR(peer)) {
+		rtnl_unlock();
+		return PTR_ERR(peer);
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE +
+			  list_count_nodes(&peer->aips) * SHOAL_NL_PREFIX_SIZE,
+			  GFP_KERNEL);
+	err = msg ? shoal_nl_peer_fill(msg, peer, info->snd_portid,
+				       info->snd_seq, 0, NULL, &next) :
+		    -ENOMEM;
 	rtnl_unlock();
 	if (err) {
 		nlmsg_free(msg);
@@ -659,16 +706,20 @@ int shoal_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * cb->args[0]: peers already sent; cb->args[1]: the sender id of the last
- * one, where the next part resumes without walking the list again. The
- * device's peer generation is the dump's sequence, so a dump that raced a
- * change is flagged.
+ * cb->args[0]: peers already sent whole; cb->args[1]: the sender id of the
+ * last one, where the next part resumes without walking the list again,
+ * or of the one a message stopped in; cb->args[2]: the prefix of that one
+ * the next message goes on from (0: none stopped). The device's peer
+ * generation is the dump's sequence, so a dump that raced a change is
+ * flagged.
  */
 int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	long skip = cb->args[0], idx = 0;
+	u32 portid = NETLINK_CB(cb->skb).portid, seq = cb->nlh->nlmsg_seq;
 	struct shoal_peer *peer, *last;
+	u32 next = cb->args[2];
 	struct shoal_dev *sd;
 	int err = 0;
 
@@ -681,12 +732,22 @@ int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return PTR_ERR(sd);
 	}
 	cb->seq = sd->peer_gen + 1;
-	last = skip ? shoal_peer_lookup(sd, cb->args[1]) : NULL;
+	last = skip || next ? shoal_peer_lookup(sd, cb->args[1]) : NULL;
+	/* Under RTNL, a peer found is on the list. */
+	if (last && next) {
+		/* The peer a message stopped in goes on first. */
+		err = shoal_nl_peer_fill(skb, last, portid, seq, NLM_F_MULTI,
+					 cb, &next);
+		if (err || next)
+			goto out;
+		skip++;
+	}
 	if (last) {
-		/* Under RTNL, a peer found is on the list. */
 		peer = last;
 		idx = skip;
 	} else {
+		/* Gone: the generation flags the dump; go on by position. */
+		next = 0;
 		peer = list_entry(&sd->peers, struct shoal_peer, node);
 	}
 	list_for_each_entry_continue(peer, &sd->peers, node) {
@@ -694,15 +755,20 @@ int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			idx++;
 			continue;
 		}
-		err = shoal_nl_peer_fill(skb, peer, NETLINK_CB(cb->skb).portid,
-					 cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
+		err = shoal_nl_peer_fill(skb, peer, portid, seq, NLM_F_MULTI,
+					 cb, &next);
 		if (err)
 			break;
 		cb->args[1] = peer->sender_id;
+		if (next)
+			break;
 		idx++;
 	}
+	skip = idx;
+out:
 	rtnl_unlock();
-	cb->args[0] = idx;
+	cb->args[0] = skip;
+	cb->args[2] = next;
 	/* A peer too big for an empty message would loop forever. */
 	if (err && !skb->len)
 		return err;

@@ -47,6 +47,28 @@ many_peers()
 		"['10.16.146.0/24'] 192.0.2.243:14242"
 }
 
+# A peer with more prefixes than one dump message holds (1,200 IPv6
+# prefixes: 48 KB of attributes, where a dump message takes at most 32 KB)
+# is read back whole by a get and by a dump, and the dump goes on to the
+# peers after it.
+many_prefixes()
+{
+	local A ips
+
+	netns_new A
+	ip -n "$A" link add shoal0 type shoal
+	ips=$(for ((i = 0; i < 1200; i++)); do printf 'fd00:%x::/64,' "$i"; done)
+	ip netns exec "$A" shoal peer add shoal0 id 2 allowed-ips "${ips%,}"
+	ip netns exec "$A" shoal peer add shoal0 id 3 allowed-ips 10.0.0.3/32
+	ip netns exec "$A" shoal peer add shoal0 id 4 allowed-ips 10.0.0.4/32
+	expect_eq "get" "$(ip netns exec "$A" shoal -j peer show shoal0 id 2 |
+		$PY -c 'import json,sys; p=json.load(sys.stdin)[0]; a=p["allowed_ips"]; print(len(a), len(set(a)), a[0], a[-1])')" \
+		"1200 1200 fd00::/64 fd00:4af::/64"
+	expect_eq "dump" "$(shoal_json "$A" shoal0 |
+		$PY -c 'import json,sys; print(" ".join("%d:%d" % (p["sender_id"], len(p["allowed_ips"])) for p in json.load(sys.stdin)[0]["peers"]))')" \
+		"2:1200 3:1 4:1"
+}
+
 # Dumps made while another process adds and deletes peers are each a
 # consistent snapshot: every stable peer exactly once.
 dump_consistency()
@@ -237,5 +259,5 @@ raw_errors()
 	expect_eq "nothing created" "$(peer_count "$A")" 0
 }
 
-ktap_run many_peers dump_consistency peer_errors key_errors inline_keys \
+ktap_run many_peers many_prefixes dump_consistency peer_errors key_errors inline_keys \
 	raw_errors

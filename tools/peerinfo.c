@@ -24,8 +24,10 @@
 #include "spec.h"
 #include "util.h"
 
+/* Adds the prefixes of @nest to @p's (a dump splits a long list). */
 static int shoal_peer_ips(struct nlattr *nest, struct shoal_peer *p)
 {
+	struct shoal_prefix *ips;
 	struct nlattr *entry;
 	size_t n = 0;
 	int rem;
@@ -34,9 +36,10 @@ static int shoal_peer_ips(struct nlattr *nest, struct shoal_peer *p)
 		n++;
 	if (!n)
 		return 0;
-	p->ips = calloc(n, sizeof(*p->ips));
-	if (!p->ips)
+	ips = realloc(p->ips, (p->n_ips + n) * sizeof(*p->ips));
+	if (!ips)
 		return -ENOMEM;
+	p->ips = ips;
 	nla_for_each_nested(entry, nest, rem) {
 		if (shoal_prefix_get(entry, &p->ips[p->n_ips]))
 			return -EBADMSG;
@@ -137,12 +140,42 @@ static int shoal_peer_parse(struct nlattr *attrs, int len, struct shoal_peer *p)
 	return 0;
 }
 
+/*
+ * A message that goes on with the peer before it (same sender id) carries
+ * more of its prefixes only: the kernel splits a list too long for one.
+ */
+static int shoal_peer_more_ips(struct nlattr *attrs, int len,
+			       struct shoal_peer_list *l, bool *more)
+{
+	static const struct nla_policy policy[SHOAL_A_PEER_MAX + 1] = {
+		[SHOAL_A_PEER_SENDER_ID]	= { .type = NLA_U32 },
+		[SHOAL_A_PEER_ALLOWED_IPS]	= { .type = NLA_NESTED },
+		[SHOAL_A_PEER_STATS]		= { .type = NLA_NESTED },
+	};
+	struct nlattr *tb[SHOAL_A_PEER_MAX + 1];
+
+	*more = false;
+	if (!l->n || nla_parse(tb, SHOAL_A_PEER_MAX, attrs, len, policy) ||
+	    !tb[SHOAL_A_PEER_SENDER_ID] || tb[SHOAL_A_PEER_STATS] ||
+	    nla_get_u32(tb[SHOAL_A_PEER_SENDER_ID]) !=
+	    l->peers[l->n - 1].sender_id)
+		return 0;
+	*more = true;
+	if (!tb[SHOAL_A_PEER_ALLOWED_IPS])
+		return 0;
+	return shoal_peer_ips(tb[SHOAL_A_PEER_ALLOWED_IPS], &l->peers[l->n - 1]);
+}
+
 static int shoal_peers_reply(struct nlattr *attrs, int len, void *arg)
 {
 	struct shoal_peer_list *l = arg;
 	struct shoal_peer *peers;
+	bool more;
 	int err;
 
+	err = shoal_peer_more_ips(attrs, len, l, &more);
+	if (more)
+		return err;
 	peers = shoal_grow(l->peers, l->n, &l->cap, 16, sizeof(*peers));
 	if (!peers)
 		return -ENOMEM;
