@@ -103,6 +103,44 @@ struct shoal_dev *shoal_nl_dev_find(struct net *net, struct nlattr **attrs,
 	return sd;
 }
 
+/**
+ * shoal_nl_dump_dev - the shoal device a dump is about, in each of its parts
+ * @skb: the part's message
+ * @cb: the dump; cb->args[@slot] keeps the device's ifindex between parts
+ * @ifindex_attr: type of the request's ifindex attribute
+ * @ifname_attr: type of its name attribute
+ * @slot: the entry of cb->args the caller leaves to this
+ *
+ * A dump by name that finds another device of that name in a later part
+ * (the first deleted and a new one created) ends there, rather than going
+ * on with the new device's objects as if they were the first's: their
+ * generation counts need not differ.
+ *
+ * Under RTNL.
+ *
+ * Return: the device, or an ERR_PTR.
+ */
+struct shoal_dev *shoal_nl_dump_dev(struct sk_buff *skb,
+				    struct netlink_callback *cb,
+				    int ifindex_attr, int ifname_attr,
+				    unsigned int slot)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct shoal_dev *sd;
+
+	sd = shoal_nl_dev_find(sock_net(skb->sk), info->attrs, ifindex_attr,
+			       ifname_attr, cb->extack);
+	if (IS_ERR(sd))
+		return sd;
+	if (cb->args[slot] && cb->args[slot] != sd->dev->ifindex) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "The device was replaced during the dump");
+		return ERR_PTR(-ENODEV);
+	}
+	cb->args[slot] = sd->dev->ifindex;
+	return sd;
+}
+
 static struct shoal_dev *shoal_nl_dev_from_info(struct genl_info *info)
 {
 	return shoal_nl_dev_find(genl_info_net(info), info->attrs,

@@ -23,6 +23,10 @@ void shoal_genl_uninit(void);
 struct shoal_dev *shoal_nl_dev_find(struct net *net, struct nlattr **attrs,
 				    int ifindex_attr, int ifname_attr,
 				    struct netlink_ext_ack *extack);
+struct shoal_dev *shoal_nl_dump_dev(struct sk_buff *skb,
+				    struct netlink_callback *cb,
+				    int ifindex_attr, int ifname_attr,
+				    unsigned int slot);
 int shoal_nl_put_txkey(struct sk_buff *msg, int attr,
 		       const struct shoal_txkey *k, int slot, bool active);
 void shoal_nl_notify_exhausted(struct shoal_dev *sd,

@@ -412,13 +412,12 @@ err_unlock:
 
 /*
  * cb->args[0]: id of the group the dump is at; cb->args[1]: member of it
- * the next message goes on from (0: the group is not started). The
- * device's group generation is the dump's sequence, so a dump that raced
- * a change is flagged.
+ * the next message goes on from (0: the group is not started);
+ * cb->args[2]: the device's ifindex. The device's group generation is the
+ * dump's sequence, so a dump that raced a change is flagged.
  */
 int shoal_nl_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	unsigned long resume = cb->args[0], id;
 	u32 next = cb->args[1];
 	struct shoal_group *g;
@@ -426,9 +425,8 @@ int shoal_nl_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	int err = 0;
 
 	rtnl_lock();
-	sd = shoal_nl_dev_find(sock_net(skb->sk), info->attrs,
-			       SHOAL_A_GROUP_IFINDEX, SHOAL_A_GROUP_IFNAME,
-			       cb->extack);
+	sd = shoal_nl_dump_dev(skb, cb, SHOAL_A_GROUP_IFINDEX,
+			       SHOAL_A_GROUP_IFNAME, 2);
 	if (IS_ERR(sd)) {
 		rtnl_unlock();
 		return PTR_ERR(sd);

@@ -709,24 +709,22 @@ int shoal_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
  * cb->args[0]: peers already sent whole; cb->args[1]: the sender id of the
  * last one, where the next part resumes without walking the list again,
  * or of the one a message stopped in; cb->args[2]: the prefix of that one
- * the next message goes on from (0: none stopped). The device's peer
- * generation is the dump's sequence, so a dump that raced a change is
- * flagged.
+ * the next message goes on from (0: none stopped); cb->args[3]: the
+ * device's ifindex. The device's peer generation is the dump's sequence,
+ * so a dump that raced a change is flagged.
  */
 int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	long skip = cb->args[0], idx = 0;
 	u32 portid = NETLINK_CB(cb->skb).portid, seq = cb->nlh->nlmsg_seq;
+	long skip = cb->args[0], idx = 0;
 	struct shoal_peer *peer, *last;
 	u32 next = cb->args[2];
 	struct shoal_dev *sd;
 	int err = 0;
 
 	rtnl_lock();
-	sd = shoal_nl_dev_find(sock_net(skb->sk), info->attrs,
-			       SHOAL_A_PEER_IFINDEX, SHOAL_A_PEER_IFNAME,
-			       cb->extack);
+	sd = shoal_nl_dump_dev(skb, cb, SHOAL_A_PEER_IFINDEX,
+			       SHOAL_A_PEER_IFNAME, 3);
 	if (IS_ERR(sd)) {
 		rtnl_unlock();
 		return PTR_ERR(sd);

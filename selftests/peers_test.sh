@@ -109,6 +109,71 @@ dump_consistency()
 	echo "peer 1 deleted and added $(wc -l <"$dir/rounds") times"
 }
 
+# A dump by name whose device is deleted, and another of that name made
+# with the same peers and groups, between two parts of the dump, ends with
+# ENODEV: it does not go on with the new device's objects as if they were
+# the old one's (both have the same generation counts, so the dump would
+# not even be flagged as interrupted).
+dump_replaced()
+{
+	local A dir i cmd out
+
+	netns_new A
+	tmpdir dir
+	for ((i = 1; i <= 2000; i++))
+	do
+		echo "id $i allowed-ips 10.1.$((i >> 8)).$((i & 255))/32"
+	done >"$dir/peers"
+	seq 1 2000 >"$dir/ids"
+	{
+		echo "ip -n $A link del shoal0 2>/dev/null || true"
+		echo "ip -n $A link add shoal0 type shoal"
+		echo "ip netns exec $A shoal peer add shoal0 --file $dir/peers"
+		for ((i = 1; i <= 20; i++))
+		do
+			echo "ip netns exec $A shoal group add shoal0 id $i prefix 239.1.$i.0/24 members-file $dir/ids"
+		done
+	} >"$dir/replace"
+	bash -e "$dir/replace"
+	# 2,000 peers, and 20 groups of 2,000 members, take many parts each:
+	# the device is replaced after the first (the second is made while
+	# the first is read). PEER_GET is command 6, GROUP_GET 13.
+	for cmd in 6 13
+	do
+		out=$(ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" "$cmd" \
+			"$dir/replace" <<-'PYEOF'
+			import struct, subprocess, sys
+			sys.path.insert(0, sys.argv[1])
+			import nl
+			n = nl.Netlink(nl.NETLINK_GENERIC)
+			fam = nl.genl_family_id(n, "shoal")
+			# PEER_GET and GROUP_GET both name the device by attribute 2.
+			req = struct.pack("=BBH", int(sys.argv[2]), 1, 0) + nl.nla(2, b"shoal0\0")
+			n.sock.send(struct.pack("=IHHII", 16 + len(req), fam,
+			                        nl.NLM_F_REQUEST | nl.NLM_F_DUMP, 1, 0) + req)
+			parts = msgs = 0
+			while True:
+			    data = n.sock.recv(1 << 20)
+			    parts += 1
+			    if parts == 1:
+			        subprocess.run(["bash", "-e", sys.argv[3]], check=True)
+			    while len(data) >= 16:
+			        length, rtype, rflags, _, _ = struct.unpack_from("=IHHII", data)
+			        body, data = data[16:length], data[(length + 3) & ~3:]
+			        if rtype == nl.NLMSG_DONE:
+			            err = -struct.unpack_from("=i", body)[0]
+			            print("parts", parts, "messages", msgs, "error", err,
+			                  nl.extack_msg(rtype, rflags, body))
+			            sys.exit(0)
+			        msgs += 1
+			PYEOF
+		)
+		echo "# command $cmd: $out"
+		expect_match "dump $cmd" "$out" \
+			"error 19 The device was replaced during the dump$"
+	done
+}
+
 # tool_err NS WANT CMD...: the tool fails with exit 1 and the kernel's
 # message matching WANT.
 tool_err()
@@ -259,5 +324,5 @@ raw_errors()
 	expect_eq "nothing created" "$(peer_count "$A")" 0
 }
 
-ktap_run many_peers many_prefixes dump_consistency peer_errors key_errors inline_keys \
+ktap_run many_peers many_prefixes dump_consistency dump_replaced peer_errors key_errors inline_keys \
 	raw_errors
