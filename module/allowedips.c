@@ -16,6 +16,32 @@
 #include "peer.h"
 
 /**
+ * shoal_aip_spare - an entry for shoal_aip_insert(), if it will need one
+ * @t: the device's table
+ * @family: AF_INET or AF_INET6
+ * @addr: a valid prefix (see shoal_lpm_prefix_valid())
+ * @cidr: its length
+ *
+ * Allocating before anything changes lets a request that inserts many
+ * prefixes be applied whole or not at all. Under RTNL, held until the
+ * insertion.
+ *
+ * Return: a new entry if the prefix is not in @t, NULL if it is, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct shoal_aip *shoal_aip_spare(struct shoal_lpm *t, u8 family,
+				  const struct in6_addr *addr, u8 cidr)
+{
+	struct shoal_aip *a;
+
+	ASSERT_RTNL();
+	if (shoal_lpm_find(t, family, cidr, addr))
+		return NULL;
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
+	return a ?: ERR_PTR(-ENOMEM);
+}
+
+/**
  * shoal_aip_insert - route a prefix to a peer
  * @t: the device's table
  * @peer: the peer
@@ -23,15 +49,14 @@
  * @addr: a valid prefix (see shoal_lpm_prefix_valid())
  * @cidr: its length
  * @mark: value of the entry's mark afterwards
+ * @spare: from shoal_aip_spare() for this prefix; taken if used
  *
  * A prefix routed to another peer moves to this one, at once for readers.
  * Under RTNL.
- *
- * Return: 0 or -ENOMEM.
  */
-int shoal_aip_insert(struct shoal_lpm *t, struct shoal_peer *peer,
-		     u8 family, const struct in6_addr *addr, u8 cidr,
-		     bool mark)
+void shoal_aip_insert(struct shoal_lpm *t, struct shoal_peer *peer,
+		      u8 family, const struct in6_addr *addr, u8 cidr,
+		      bool mark, struct shoal_aip **spare)
 {
 	struct shoal_lpm_node *n;
 	struct shoal_aip *a;
@@ -45,11 +70,12 @@ int shoal_aip_insert(struct shoal_lpm *t, struct shoal_peer *peer,
 			list_move_tail(&a->pnode, &peer->aips);
 		}
 		a->mark = mark;
-		return 0;
+		return;
 	}
-	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
-	if (!a)
-		return -ENOMEM;
+	a = *spare;
+	if (WARN_ON_ONCE(!a))
+		return;
+	*spare = NULL;
 	a->peer = peer;
 	a->node.addr = *addr;
 	a->node.family = family;
@@ -57,7 +83,6 @@ int shoal_aip_insert(struct shoal_lpm *t, struct shoal_peer *peer,
 	a->mark = mark;
 	list_add_tail(&a->pnode, &peer->aips);
 	shoal_lpm_add(t, &a->node);
-	return 0;
 }
 
 /**

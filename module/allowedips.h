@@ -29,9 +29,11 @@ struct shoal_aip {
 	struct rcu_head rcu;
 };
 
-int shoal_aip_insert(struct shoal_lpm *t, struct shoal_peer *peer,
-		     u8 family, const struct in6_addr *addr, u8 cidr,
-		     bool mark);
+struct shoal_aip *shoal_aip_spare(struct shoal_lpm *t, u8 family,
+				  const struct in6_addr *addr, u8 cidr);
+void shoal_aip_insert(struct shoal_lpm *t, struct shoal_peer *peer,
+		      u8 family, const struct in6_addr *addr, u8 cidr,
+		      bool mark, struct shoal_aip **spare);
 void shoal_aip_remove_peer(struct shoal_lpm *t, struct shoal_peer *peer,
 			   bool unmarked_only);
 struct shoal_peer *shoal_aip_lookup(struct shoal_lpm *t, u8 family,

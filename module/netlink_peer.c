@@ -3,8 +3,9 @@
  * Copyright (C) 2026 The shoal authors.
  *
  * Peer commands of the "shoal" generic netlink family. A request is
- * parsed and checked whole, keys allocated, before anything changes, so
- * a refused request leaves the peer as it was.
+ * parsed and checked whole, keys and prefix entries allocated, before
+ * anything changes, so a refused request (even for want of memory)
+ * leaves the peer, and every other peer, as it was.
  */
 
 #include <linux/rtnetlink.h>
@@ -43,6 +44,7 @@ struct shoal_nl_peer_conf {
 	bool has_aips;
 	u32 naips;
 	struct shoal_lpm_node *aips;
+	struct shoal_aip **spare;	/* entries for prefixes not yet routed */
 	u32 nrx;
 	struct shoal_nl_rxop rx[SHOAL_PEER_RX_KEYS * 2];
 	bool has_tx;
@@ -67,6 +69,9 @@ static void shoal_nl_peer_conf_free(struct shoal_nl_peer_conf *c)
 	for (i = 0; i < c->nrx; i++)
 		shoal_rxkey_free(c->rx[i].key);
 	shoal_txkey_free(c->tx);
+	for (i = 0; c->spare && i < c->naips; i++)
+		kfree(c->spare[i]);
+	kfree(c->spare);
 	kfree(c->aips);
 	shoal_peer_ep_free(c->ep);
 }
@@ -334,43 +339,63 @@ static int shoal_nl_rx_plan(struct shoal_peer *peer,
 	return 0;
 }
 
+/* The table entries the request's new prefixes need, allocated now. */
+static int shoal_nl_aips_spare(struct shoal_dev *sd,
+			       struct shoal_nl_peer_conf *c)
+{
+	struct shoal_aip *a;
+	u32 i;
+
+	if (!c->naips)
+		return 0;
+	c->spare = kcalloc(c->naips, sizeof(*c->spare), GFP_KERNEL);
+	if (!c->spare)
+		return -ENOMEM;
+	for (i = 0; i < c->naips; i++) {
+		a = shoal_aip_spare(&sd->aips, c->aips[i].family,
+				    &c->aips[i].addr, c->aips[i].cidr);
+		if (IS_ERR(a))
+			return PTR_ERR(a);
+		c->spare[i] = a;
+	}
+	return 0;
+}
+
 static int shoal_nl_peer_check(struct shoal_peer *peer,
 			       struct shoal_nl_peer_conf *c, int *slot,
 			       struct netlink_ext_ack *extack)
 {
 	struct shoal_txkey *tx = rtnl_dereference(peer->txkey);
+	int err;
 
 	if (c->has_tx && !c->tx && (!tx || tx->id != c->tx_id)) {
 		NL_SET_ERR_MSG_ATTR(extack, c->tx_attr,
 				    "The peer has no pairwise key with this id");
 		return -ENOENT;
 	}
-	return shoal_nl_rx_plan(peer, c, slot, extack);
+	err = shoal_nl_rx_plan(peer, c, slot, extack);
+	return err ?: shoal_nl_aips_spare(peer->sd, c);
 }
 
 /* Replaces the peer's prefixes: the new ones first, so kept ones never lapse. */
-static int shoal_nl_peer_set_aips(struct shoal_peer *peer,
-				  struct shoal_nl_peer_conf *c)
+static void shoal_nl_peer_set_aips(struct shoal_peer *peer,
+				   struct shoal_nl_peer_conf *c)
 {
 	struct shoal_lpm *t = &peer->sd->aips;
 	struct shoal_aip *a;
-	int err = 0;
 	u32 i;
 
 	list_for_each_entry(a, &peer->aips, pnode)
 		a->mark = false;
-	for (i = 0; i < c->naips && !err; i++)
-		err = shoal_aip_insert(t, peer, c->aips[i].family,
-				       &c->aips[i].addr, c->aips[i].cidr, true);
-	if (err)
-		return err;
+	for (i = 0; i < c->naips; i++)
+		shoal_aip_insert(t, peer, c->aips[i].family, &c->aips[i].addr,
+				 c->aips[i].cidr, true, &c->spare[i]);
 	shoal_aip_remove_peer(t, peer, true);
-	return 0;
 }
 
-/* Applies a checked request; only memory can fail, in the prefixes. */
-static int shoal_nl_peer_apply(struct shoal_peer *peer,
-			       struct shoal_nl_peer_conf *c, const int *slot)
+/* Applies a checked request, whose allocations are all made: cannot fail. */
+static void shoal_nl_peer_apply(struct shoal_peer *peer,
+				struct shoal_nl_peer_conf *c, const int *slot)
 {
 	u32 i;
 
@@ -401,7 +426,8 @@ static int shoal_nl_peer_apply(struct shoal_peer *peer,
 	if (c->has_keepalive)
 		shoal_peer_set_keepalive(peer, c->keepalive);
 	peer->sd->peer_gen++;
-	return c->has_aips ? shoal_nl_peer_set_aips(peer, c) : 0;
+	if (c->has_aips)
+		shoal_nl_peer_set_aips(peer, c);
 }
 
 static int shoal_nl_peer_change(struct genl_info *info, bool create)
@@ -453,8 +479,8 @@ static int shoal_nl_peer_change(struct genl_info *info, bool create)
 	}
 	err = shoal_nl_peer_check(peer, &c, slot, info->extack);
 	if (!err)
-		err = shoal_nl_peer_apply(peer, &c, slot);
-	if (err && create)
+		shoal_nl_peer_apply(peer, &c, slot);
+	else if (create)
 		shoal_peer_del(peer);
 out:
 	rtnl_unlock();
