@@ -48,18 +48,6 @@ print(sum(s["drop_" + k] for k in ("malformed", "unknown_sender", "no_key",
 	"epoch", "replay", "auth", "source", "not_pairwise")))'
 }
 
-# softnet_dropped: packets the backlog queues dropped, on every CPU.
-softnet_dropped()
-{
-	local sum=0 line
-
-	while read -r -a line
-	do
-		sum=$((sum + 16#${line[1]}))
-	done </proc/net/softnet_stat
-	echo "$sum"
-}
-
 # Hosts A and B on a veth, B also on a second veth to F, the fuzzer. While
 # A pings B through the tunnel, F sends B's port datagrams of every bad
 # kind: too short, bad headers, unknown and own sender ids, unknown keys,

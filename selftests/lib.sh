@@ -70,6 +70,18 @@ scaled()
 	fi
 }
 
+# softnet_dropped: packets the backlog queues dropped, on every CPU.
+softnet_dropped()
+{
+	local sum=0 line
+
+	while read -r -a line
+	do
+		sum=$((sum + 16#${line[1]}))
+	done </proc/net/softnet_stat
+	echo "$sum"
+}
+
 # busywait TIMEOUT_MS CMD [ARGS...]: retry CMD until it succeeds or time is up
 # (scaled).
 busywait()

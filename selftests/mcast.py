@@ -13,7 +13,8 @@
 #   mcast.py expect COUNT [--size B]
 #       prints what a receiver of all COUNT datagrams has, in order
 #   mcast.py rx NETNS... [--dev-prefix P]
-#       prints "NETNS DEV RX_PACKETS" for every shoal device in the namespaces
+#       prints "NETNS DEV RX_PACKETS DROPS" for every shoal device in the
+#       namespaces (DROPS: all its drop counters)
 
 import argparse
 import errno
@@ -78,7 +79,9 @@ def rx(a):
                               "show"], check=True, capture_output=True,
                              text=True).stdout
         for dev in json.loads(out):
-            print(ns, dev["ifname"], dev["stats"].get("rx_packets", 0))
+            st = dev["stats"]
+            print(ns, dev["ifname"], st.get("rx_packets", 0),
+                  sum(v for k, v in st.items() if k.startswith("drop_")))
 
 
 def main():
