@@ -164,7 +164,7 @@ const struct shoal_cmd shoal_cmd_set = {
 		"                     kernel pick a free one (\"shoal show\" reports it)\n"
 		"id N                 local sender id, 1-4294967295 (also: sender-id N)\n"
 		"replay-window N      packets of the receive replay window,\n"
-		"                     64-1048576 (default 8192)\n"
+		"                     64-131072 (default 8192)\n"
 		"epoch-max-age SECS   oldest epoch accepted from a sender not heard\n"
 		"                     since a restart (default 900)\n"
 		"key-limit N          packets one transmit key may protect,\n"

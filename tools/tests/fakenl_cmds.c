@@ -65,7 +65,7 @@ static const struct fake_attr dev_attrs[] = {
 	[SHOAL_A_DEV_SENDER_ID]		= { .name = "sender-id", .type = T_U32,
 					    .min = 1, .max = UINT32_MAX },
 	[SHOAL_A_DEV_REPLAY_WINDOW]	= { .name = "replay-window", .type = T_U32,
-					    .min = 64, .max = 1048576 },
+					    .min = 64, .max = 131072 },
 	[SHOAL_A_DEV_EPOCH_MAX_AGE]	= { .name = "epoch-max-age", .type = T_U32,
 					    .min = 1, .max = UINT32_MAX },
 	[SHOAL_A_DEV_KEY_LIMIT]		= { .name = "key-limit", .type = T_U64,
