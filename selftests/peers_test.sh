@@ -65,8 +65,8 @@ many_prefixes()
 		$PY -c 'import json,sys; p=json.load(sys.stdin)[0]; a=p["allowed_ips"]; print(len(a), len(set(a)), a[0], a[-1])')" \
 		"1200 1200 fd00::/64 fd00:4af::/64"
 	expect_eq "dump" "$(shoal_json "$A" shoal0 |
-		$PY -c 'import json,sys; print(" ".join("%d:%d" % (p["sender_id"], len(p["allowed_ips"])) for p in json.load(sys.stdin)[0]["peers"]))')" \
-		"2:1200 3:1 4:1"
+		$PY -c 'import json,sys; print(" ".join("%d:%d:%d:%s:%s" % (p["sender_id"], len(p["allowed_ips"]), len(set(p["allowed_ips"])), p["allowed_ips"][0], p["allowed_ips"][-1]) for p in json.load(sys.stdin)[0]["peers"]))')" \
+		"2:1200:1200:fd00::/64:fd00:4af::/64 3:1:1:10.0.0.3/32:10.0.0.3/32 4:1:1:10.0.0.4/32:10.0.0.4/32"
 }
 
 # Dumps made while another process adds and deletes peers are each a
