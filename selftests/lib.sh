@@ -82,6 +82,20 @@ softnet_dropped()
 	echo "$sum"
 }
 
+# unres_discards: packets the ARP table dropped from the queue of a
+# neighbour being resolved, on every CPU and in every namespace.
+unres_discards()
+{
+	local sum=0 line
+
+	while read -r -a line
+	do
+		[[ ${line[11]} != unresolved_discards ]] || continue
+		sum=$((sum + 16#${line[11]}))
+	done </proc/net/stat/arp_cache
+	echo "$sum"
+}
+
 # busywait TIMEOUT_MS CMD [ARGS...]: retry CMD until it succeeds or time is up
 # (scaled).
 busywait()
