@@ -79,27 +79,26 @@ static int shoal_peer_keys(struct nlattr *rx, struct nlattr *tx,
 	return 0;
 }
 
-/* Decodes a peer-get reply into @p, which the caller frees even on error. */
-static int shoal_peer_parse(struct nlattr *attrs, int len, struct shoal_peer *p)
+/* Attributes of a peer-get reply. */
+static const struct nla_policy shoal_peer_policy[SHOAL_A_PEER_MAX + 1] = {
+	[SHOAL_A_PEER_IFINDEX]		= { .type = NLA_U32 },
+	[SHOAL_A_PEER_SENDER_ID]	= { .type = NLA_U32 },
+	[SHOAL_A_PEER_ENDPOINT_PORT]	= { .type = NLA_U16 },
+	[SHOAL_A_PEER_ALLOWED_IPS]	= { .type = NLA_NESTED },
+	[SHOAL_A_PEER_RX_KEYS]		= { .type = NLA_NESTED },
+	[SHOAL_A_PEER_TX_KEY]		= { .type = NLA_NESTED },
+	[SHOAL_A_PEER_KEEPALIVE]	= { .type = NLA_U16 },
+	[SHOAL_A_PEER_RX_AGE_MS]	= { .type = NLA_U64 },
+	[SHOAL_A_PEER_STATS]		= { .type = NLA_NESTED },
+};
+
+/* Decodes a parsed peer-get reply into @p, freed by the caller on error too. */
+static int shoal_peer_parse(struct nlattr **tb, struct shoal_peer *p)
 {
-	static const struct nla_policy policy[SHOAL_A_PEER_MAX + 1] = {
-		[SHOAL_A_PEER_IFINDEX]		= { .type = NLA_U32 },
-		[SHOAL_A_PEER_SENDER_ID]	= { .type = NLA_U32 },
-		[SHOAL_A_PEER_ENDPOINT_PORT]	= { .type = NLA_U16 },
-		[SHOAL_A_PEER_ALLOWED_IPS]	= { .type = NLA_NESTED },
-		[SHOAL_A_PEER_RX_KEYS]		= { .type = NLA_NESTED },
-		[SHOAL_A_PEER_TX_KEY]		= { .type = NLA_NESTED },
-		[SHOAL_A_PEER_KEEPALIVE]	= { .type = NLA_U16 },
-		[SHOAL_A_PEER_RX_AGE_MS]	= { .type = NLA_U64 },
-		[SHOAL_A_PEER_STATS]		= { .type = NLA_NESTED },
-	};
-	struct nlattr *tb[SHOAL_A_PEER_MAX + 1], *v4, *v6;
+	struct nlattr *v4, *v6;
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	if (nla_parse(tb, SHOAL_A_PEER_MAX, attrs, len, policy) ||
-	    !tb[SHOAL_A_PEER_SENDER_ID])
-		return -EBADMSG;
 	p->sender_id = nla_get_u32(tb[SHOAL_A_PEER_SENDER_ID]);
 
 	v4 = tb[SHOAL_A_PEER_ENDPOINT_IPV4];
@@ -141,46 +140,31 @@ static int shoal_peer_parse(struct nlattr *attrs, int len, struct shoal_peer *p)
 }
 
 /*
- * A message that goes on with the peer before it (same sender id) carries
- * more of its prefixes only: the kernel splits a list too long for one.
+ * A peer-get reply. A message with the sender id of the peer before it and
+ * no counters goes on with that peer: it carries more of its prefixes, a
+ * list too long for one message.
  */
-static int shoal_peer_more_ips(struct nlattr *attrs, int len,
-			       struct shoal_peer_list *l, bool *more)
-{
-	static const struct nla_policy policy[SHOAL_A_PEER_MAX + 1] = {
-		[SHOAL_A_PEER_SENDER_ID]	= { .type = NLA_U32 },
-		[SHOAL_A_PEER_ALLOWED_IPS]	= { .type = NLA_NESTED },
-		[SHOAL_A_PEER_STATS]		= { .type = NLA_NESTED },
-	};
-	struct nlattr *tb[SHOAL_A_PEER_MAX + 1];
-
-	*more = false;
-	if (!l->n || nla_parse(tb, SHOAL_A_PEER_MAX, attrs, len, policy) ||
-	    !tb[SHOAL_A_PEER_SENDER_ID] || tb[SHOAL_A_PEER_STATS] ||
-	    nla_get_u32(tb[SHOAL_A_PEER_SENDER_ID]) !=
-	    l->peers[l->n - 1].sender_id)
-		return 0;
-	*more = true;
-	if (!tb[SHOAL_A_PEER_ALLOWED_IPS])
-		return 0;
-	return shoal_peer_ips(tb[SHOAL_A_PEER_ALLOWED_IPS], &l->peers[l->n - 1]);
-}
-
 static int shoal_peers_reply(struct nlattr *attrs, int len, void *arg)
 {
+	struct nlattr *tb[SHOAL_A_PEER_MAX + 1];
 	struct shoal_peer_list *l = arg;
 	struct shoal_peer *peers;
-	bool more;
 	int err;
 
-	err = shoal_peer_more_ips(attrs, len, l, &more);
-	if (more)
-		return err;
+	if (nla_parse(tb, SHOAL_A_PEER_MAX, attrs, len, shoal_peer_policy) ||
+	    !tb[SHOAL_A_PEER_SENDER_ID])
+		return -EBADMSG;
+	if (l->n && !tb[SHOAL_A_PEER_STATS] &&
+	    nla_get_u32(tb[SHOAL_A_PEER_SENDER_ID]) ==
+	    l->peers[l->n - 1].sender_id)
+		return tb[SHOAL_A_PEER_ALLOWED_IPS] ?
+		       shoal_peer_ips(tb[SHOAL_A_PEER_ALLOWED_IPS],
+				      &l->peers[l->n - 1]) : 0;
 	peers = shoal_grow(l->peers, l->n, &l->cap, 16, sizeof(*peers));
 	if (!peers)
 		return -ENOMEM;
 	l->peers = peers;
-	err = shoal_peer_parse(attrs, len, &l->peers[l->n]);
+	err = shoal_peer_parse(tb, &l->peers[l->n]);
 	/* Counted even when it failed, so that its prefixes are freed. */
 	l->n++;
 	return err;
