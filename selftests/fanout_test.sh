@@ -45,6 +45,14 @@ rid()
 # sender, and each a peer of the sender (not yet a group member). IPv6 is
 # off on the devices unless asked for. Uses the tool's batch mode:
 # spawning a process per command is slow in the emulated VM.
+# next_hop_resolve K: the sender resolves its next hop to receiver
+# namespace K. A burst of N copies to an unresolved one would overflow its
+# queue (unres_qlen_bytes) and lose packets without the sender knowing.
+next_hop_resolve()
+{
+	busywait 5000 ip netns exec "$S" ping -c 1 -W 1 "198.18.$1.2" >/dev/null
+}
+
 fanout_receivers()
 {
 	local k=$1 n=$2 ns i dir
@@ -61,9 +69,7 @@ fanout_receivers()
 	ip -n "$S" link set "v$k" up
 	ip -n "$ns" addr add "$addr/24" dev v0
 	ip -n "$ns" link set v0 up
-	# Resolve the next hop now: a burst of N copies to an unresolved one
-	# would overflow its queue (unres_qlen_bytes) and lose the first packet.
-	busywait 5000 ip netns exec "$S" ping -c 1 -W 1 "$addr" >/dev/null
+	next_hop_resolve "$k"
 	for ((i = 0; i < n; i++))
 	do
 		echo "link add r$i type shoal"
@@ -187,12 +193,11 @@ fanout_scale()
 	# debug kernel takes longer to drain them.
 	sysctl -qw net.core.netdev_max_backlog=$((4 * n + 1000))
 	# Setting up 4,096 receivers takes many minutes on the debug kernel:
-	# resolve each next hop again, as fanout_receivers did, right before
-	# the burst, and count what an unresolved one discarded.
+	# resolve each next hop again right before the burst, and count what
+	# an unresolved one discarded.
 	for ((i = 1; i <= k; i++))
 	do
-		busywait 5000 ip netns exec "$S" ping -c 1 -W 1 \
-			"198.18.$i.2" >/dev/null
+		next_hop_resolve "$i"
 	done
 	discards=$(unres_discards)
 	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 4 \

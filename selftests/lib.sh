@@ -70,30 +70,31 @@ scaled()
 	fi
 }
 
-# softnet_dropped: packets the backlog queues dropped, on every CPU.
-softnet_dropped()
+# proc_hex_sum FILE COLUMN: the sum of a hexadecimal column (from 0) over
+# the per-CPU lines of a /proc statistics file, its header line skipped.
+proc_hex_sum()
 {
 	local sum=0 line
 
 	while read -r -a line
 	do
-		sum=$((sum + 16#${line[1]}))
-	done </proc/net/softnet_stat
+		[[ ${line[$2]} =~ ^[0-9a-f]+$ ]] || continue
+		sum=$((sum + 16#${line[$2]}))
+	done <"$1"
 	echo "$sum"
+}
+
+# softnet_dropped: packets the backlog queues dropped, on every CPU.
+softnet_dropped()
+{
+	proc_hex_sum /proc/net/softnet_stat 1
 }
 
 # unres_discards: packets the ARP table dropped from the queue of a
 # neighbour being resolved, on every CPU and in every namespace.
 unres_discards()
 {
-	local sum=0 line
-
-	while read -r -a line
-	do
-		[[ ${line[11]} != unresolved_discards ]] || continue
-		sum=$((sum + 16#${line[11]}))
-	done </proc/net/stat/arp_cache
-	echo "$sum"
+	proc_hex_sum /proc/net/stat/arp_cache 11
 }
 
 # busywait TIMEOUT_MS CMD [ARGS...]: retry CMD until it succeeds or time is up
