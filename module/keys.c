@@ -313,6 +313,29 @@ struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
 	return e;
 }
 
+/* Scatterlist entries on the stack of shoal_seal() and shoal_open(). */
+#define SHOAL_SG_MAX	(MAX_SKB_FRAGS + 8)
+
+/*
+ * Makes the skb's data writable, with @tail bytes of room at its end, and
+ * returns how many scatterlist entries map it. A datagram reassembled
+ * from many outer fragments (a device MTU far above the path's) has more
+ * pieces than SHOAL_SG_MAX; it is copied into one linear buffer, which is
+ * rare enough not to matter.
+ */
+static int shoal_cow_data(struct sk_buff *skb, int tail,
+			  struct sk_buff **trailer)
+{
+	int nsg = skb_cow_data(skb, tail, trailer);
+
+	if (likely(nsg <= SHOAL_SG_MAX))
+		return nsg;
+	if (skb_linearize(skb))
+		return -ENOMEM;
+	nsg = skb_cow_data(skb, tail, trailer);
+	return nsg <= SHOAL_SG_MAX ? nsg : -EMSGSIZE;
+}
+
 /**
  * shoal_seal - encrypt an skb in place and append the tag
  * @skb: data from skb->data to the end is the plaintext
@@ -324,13 +347,13 @@ struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
 bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
 		const u8 key[SHOAL_KEY_LEN])
 {
-	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+	struct scatterlist sg[SHOAL_SG_MAX];
 	unsigned int len = skb->len;
 	struct sk_buff *trailer;
 	int nsg;
 
-	nsg = skb_cow_data(skb, SHOAL_TAG_LEN, &trailer);
-	if (unlikely(nsg < 0 || nsg > ARRAY_SIZE(sg)))
+	nsg = shoal_cow_data(skb, SHOAL_TAG_LEN, &trailer);
+	if (unlikely(nsg < 0))
 		return false;
 	if (unlikely(!pskb_put(skb, trailer, SHOAL_TAG_LEN)))
 		return false;
@@ -354,14 +377,14 @@ bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
 bool shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
 		const u8 key[SHOAL_KEY_LEN])
 {
-	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+	struct scatterlist sg[SHOAL_SG_MAX];
 	struct sk_buff *trailer;
 	int nsg;
 
 	if (unlikely(skb->len < SHOAL_TAG_LEN))
 		return false;
-	nsg = skb_cow_data(skb, 0, &trailer);
-	if (unlikely(nsg < 0 || nsg > ARRAY_SIZE(sg)))
+	nsg = shoal_cow_data(skb, 0, &trailer);
+	if (unlikely(nsg < 0))
 		return false;
 	sg_init_table(sg, nsg);
 	if (unlikely(skb_to_sgvec(skb, sg, 0, skb->len) < 0))

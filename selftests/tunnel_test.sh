@@ -388,6 +388,28 @@ path_mtu_ipv6_underlay()
 	expect_eq "tx errors" "$(stat "$A" stats.drop_tx_error)" 0
 }
 
+# A datagram far larger than the path: with a device MTU of 60,000 over
+# a 1,500-byte underlay, a 50,000-byte ping leaves as 35 outer fragments.
+# Reassembled, the datagram has more pieces than one scatterlist maps at
+# once, and is decrypted all the same.
+big_datagram()
+{
+	local out
+
+	tunnel_pair 4
+	ip -n "$A" link set shoal0 mtu 60000
+	ip -n "$B" link set shoal0 mtu 60000
+	ping_ok "$A" 10.0.0.2 1
+	out=$(ip netns exec "$A" ping -c 3 -i 0.2 -W 5 -M dont -s 50000 \
+		10.0.0.2 || true)
+	expect_match "50,000-byte pings" "$out" " 3 received"
+	(($(ip netns exec "$B" nstat -az IpReasmOKs |
+		awk '/IpReasmOKs/ { print $2 }') >= 3))
+	expect_eq "B auth drops" "$(stat "$B" stats.drop_auth)" 0
+	expect_eq "A auth drops" "$(stat "$A" stats.drop_auth)" 0
+	expect_eq "B received" "$(stat "$B" peers.0.stats.rx_packets)" 4
+}
+
 # Outer UDP GRO: a burst of datagrams from one peer is merged on the
 # receiving veth and climbs the IP stack as fewer, larger skbs; every inner
 # packet is still delivered.
@@ -750,6 +772,6 @@ replay_selftest()
 
 ktap_run ipv4_underlay ipv6_underlay in_order three_hosts_bridge wire_format \
 	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
-	path_mtu_ipv6_underlay outer_gro big_gso pairwise_only no_route tx_error key_rotation roaming \
+	path_mtu_ipv6_underlay big_datagram outer_gro big_gso pairwise_only no_route tx_error key_rotation roaming \
 	roaming_bounded key_exhaustion \
 	replay_selftest
