@@ -389,9 +389,9 @@ int shoal_nl_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(g);
 		goto err_unlock;
 	}
-	msg = genlmsg_new(NLMSG_GOODSIZE +
-			  shoal_group_count(g) * nla_total_size(sizeof(u32)),
-			  GFP_KERNEL);
+	msg = genlmsg_new(min_t(size_t, SHOAL_NL_REPLY_MAX, NLMSG_GOODSIZE +
+				shoal_group_count(g) *
+				nla_total_size(sizeof(u32))), GFP_KERNEL);
 	if (!msg) {
 		err = -ENOMEM;
 		goto err_unlock;
@@ -400,6 +400,10 @@ int shoal_nl_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 				  NULL, &next);
 	rtnl_unlock();
 	if (err) {
+		if (err == -EMSGSIZE)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[SHOAL_A_GROUP_ID],
+					    "The group does not fit one message: dump it by its id");
 		nlmsg_free(msg);
 		return err;
 	}
@@ -411,15 +415,49 @@ err_unlock:
 }
 
 /*
+ * A dump of the one group the request names, in as many messages as its
+ * members take. cb->args[0]: whether it is out whole; cb->args[1]: the
+ * member the next message goes on from.
+ */
+static int shoal_nl_group_dump_one(struct sk_buff *skb,
+				   struct netlink_callback *cb,
+				   struct shoal_dev *sd, const struct nlattr *id)
+{
+	u32 next = cb->args[1];
+	struct shoal_group *g;
+	int err;
+
+	if (cb->args[0])
+		return 0;
+	g = shoal_group_find(sd, nla_get_u32(id));
+	if (!g) {
+		/* Gone between two parts: the generation flags the dump. */
+		if (next)
+			return 0;
+		NL_SET_ERR_MSG_ATTR(cb->extack, id, "No group with this id");
+		return -ENOENT;
+	}
+	err = shoal_nl_group_fill(skb, g, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI, cb, &next);
+	if (err)
+		return err;
+	cb->args[0] = !next;
+	cb->args[1] = next;
+	return skb->len;
+}
+
+/*
  * cb->args[0]: id of the group the dump is at; cb->args[1]: member of it
  * the next message goes on from (0: the group is not started);
  * cb->args[2]: the device's ifindex. The device's group generation is the
- * dump's sequence, so a dump that raced a change is flagged.
+ * dump's sequence, so a dump that raced a change is flagged. A request
+ * with a group id dumps that group alone.
  */
 int shoal_nl_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	unsigned long resume = cb->args[0], id;
 	u32 next = cb->args[1];
+	const struct nlattr *one;
 	struct shoal_group *g;
 	struct shoal_dev *sd;
 	int err = 0;
@@ -432,6 +470,12 @@ int shoal_nl_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return PTR_ERR(sd);
 	}
 	cb->seq = sd->group_gen + 1;
+	one = genl_dumpit_info(cb)->attrs[SHOAL_A_GROUP_ID];
+	if (one) {
+		err = shoal_nl_group_dump_one(skb, cb, sd, one);
+		rtnl_unlock();
+		return err;
+	}
 	xa_for_each_start(&sd->groups, id, g, cb->args[0]) {
 		/* The group a message stopped in is gone: start the next. */
 		if (id != cb->args[0])

@@ -717,18 +717,54 @@ int shoal_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
 		rtnl_unlock();
 		return PTR_ERR(peer);
 	}
-	msg = genlmsg_new(NLMSG_GOODSIZE +
-			  list_count_nodes(&peer->aips) * SHOAL_NL_PREFIX_SIZE,
-			  GFP_KERNEL);
+	msg = genlmsg_new(min_t(size_t, SHOAL_NL_REPLY_MAX, NLMSG_GOODSIZE +
+				list_count_nodes(&peer->aips) *
+				SHOAL_NL_PREFIX_SIZE), GFP_KERNEL);
 	err = msg ? shoal_nl_peer_fill(msg, peer, info->snd_portid,
 				       info->snd_seq, 0, NULL, &next) :
 		    -ENOMEM;
 	rtnl_unlock();
 	if (err) {
+		if (err == -EMSGSIZE)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[SHOAL_A_PEER_SENDER_ID],
+					    "The peer does not fit one message: dump it by its sender id");
 		nlmsg_free(msg);
 		return err;
 	}
 	return genlmsg_reply(msg, info);
+}
+
+/*
+ * A dump of the one peer the request names, in as many messages as its
+ * prefixes take. cb->args[0]: whether it is out whole; cb->args[2]: the
+ * prefix the next message goes on from.
+ */
+static int shoal_nl_peer_dump_one(struct sk_buff *skb,
+				  struct netlink_callback *cb,
+				  struct shoal_dev *sd, const struct nlattr *id)
+{
+	u32 next = cb->args[2];
+	struct shoal_peer *peer;
+	int err;
+
+	if (cb->args[0])
+		return 0;
+	peer = shoal_peer_lookup(sd, nla_get_u32(id));
+	if (!peer) {
+		/* Gone between two parts: the generation flags the dump. */
+		if (next)
+			return 0;
+		NL_SET_ERR_MSG_ATTR(cb->extack, id, "No peer with this sender id");
+		return -ENOENT;
+	}
+	err = shoal_nl_peer_fill(skb, peer, NETLINK_CB(cb->skb).portid,
+				 cb->nlh->nlmsg_seq, NLM_F_MULTI, cb, &next);
+	if (err)
+		return err;
+	cb->args[0] = !next;
+	cb->args[2] = next;
+	return skb->len;
 }
 
 /*
@@ -737,13 +773,15 @@ int shoal_nl_peer_get_doit(struct sk_buff *skb, struct genl_info *info)
  * or of the one a message stopped in; cb->args[2]: the prefix of that one
  * the next message goes on from (0: none stopped); cb->args[3]: the
  * device's ifindex. The device's peer generation is the dump's sequence,
- * so a dump that raced a change is flagged.
+ * so a dump that raced a change is flagged. A request with a sender id
+ * dumps that peer alone.
  */
 int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	u32 portid = NETLINK_CB(cb->skb).portid, seq = cb->nlh->nlmsg_seq;
 	long skip = cb->args[0], idx = 0;
 	struct shoal_peer *peer, *last;
+	const struct nlattr *id;
 	u32 next = cb->args[2];
 	struct shoal_dev *sd;
 	int err = 0;
@@ -756,6 +794,12 @@ int shoal_nl_peer_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		return PTR_ERR(sd);
 	}
 	cb->seq = sd->peer_gen + 1;
+	id = genl_dumpit_info(cb)->attrs[SHOAL_A_PEER_SENDER_ID];
+	if (id) {
+		err = shoal_nl_peer_dump_one(skb, cb, sd, id);
+		rtnl_unlock();
+		return err;
+	}
 	last = skip || next ? shoal_peer_lookup(sd, cb->args[1]) : NULL;
 	/* Under RTNL, a peer found is on the list. */
 	if (last && next) {

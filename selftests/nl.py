@@ -122,6 +122,11 @@ class Netlink:
                 body = data[16:length]
                 data = data[(length + 3) & ~3:]
                 if rtype == NLMSG_DONE:
+                    # A dump that failed says so in its DONE message.
+                    err = struct.unpack_from("=i", body)[0] if body else 0
+                    if err < 0:
+                        raise NetlinkError(-err, extack_msg(rtype, rflags,
+                                                            body))
                     return replies
                 if rtype != NLMSG_ERROR:
                     replies.append(body)

@@ -67,6 +67,73 @@ many_prefixes()
 	expect_eq "dump" "$(shoal_json "$A" shoal0 |
 		$PY -c 'import json,sys; print(" ".join("%d:%d:%d:%s:%s" % (p["sender_id"], len(p["allowed_ips"]), len(set(p["allowed_ips"])), p["allowed_ips"][0], p["allowed_ips"][-1]) for p in json.load(sys.stdin)[0]["peers"]))')" \
 		"2:1200:1200:fd00::/64:fd00:4af::/64 3:1:1:10.0.0.3/32:10.0.0.3/32 4:1:1:10.0.0.4/32:10.0.0.4/32"
+	# What the tool does underneath: a get reply is one message of at
+	# most 32 KiB, which 1,200 prefixes outgrow, so the peer is read by a
+	# dump of it alone, in as many messages as it takes.
+	expect_eq "raw get, dump by id" "$(ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" <<-'PYEOF'
+		import struct, sys
+		sys.path.insert(0, sys.argv[1])
+		import nl
+		link = nl.Netlink(nl.NETLINK_GENERIC)
+		fam = nl.genl_family_id(link, "shoal")
+		def get(flags, sender):
+		    body = struct.pack("=BBH", 6, 1, 0) + nl.nla(2, b"shoal0\0") + \
+		        nl.nla(3, struct.pack("=I", sender))
+		    try:
+		        return link.request(fam, flags, body)
+		    except nl.NetlinkError as e:
+		        return "%s: %s" % (nl.errno.errorcode.get(e.err), e.msg)
+		print(get(0, 2))
+		msgs = get(nl.NLM_F_DUMP, 2)
+		ids = {struct.unpack("=I", nl.parse_attrs(m[4:])[3])[0] for m in msgs}
+		ips = sum(len(nl.parse_attrs(nl.parse_attrs(m[4:]).get(7, b""))) for m in msgs)
+		print(len(msgs) > 1, sorted(ids), ips)
+		print(get(nl.NLM_F_DUMP, 99))
+		PYEOF
+	)" "EMSGSIZE: The peer does not fit one message: dump it by its sender id
+True [2] 1200
+ENOENT: No peer with this sender id"
+}
+
+# A group of 5,000 members, more than a get reply holds: the tool reads
+# it whole (a dump of it alone), a raw get says to do so.
+big_group()
+{
+	local A dir i
+
+	netns_new A
+	tmpdir dir
+	ip -n "$A" link add shoal0 type shoal
+	for ((i = 1; i <= 5000; i++))
+	do
+		echo "id $i"
+	done >"$dir/peers"
+	seq 1 5000 >"$dir/ids"
+	ip netns exec "$A" shoal peer add shoal0 --file "$dir/peers"
+	ip netns exec "$A" shoal group add shoal0 id 7 prefix 239.1.0.0/16 \
+		members-file "$dir/ids"
+	ip netns exec "$A" shoal group add shoal0 id 8 broadcast members 1
+	expect_eq "group show" "$(ip netns exec "$A" shoal -j group show shoal0 id 7 |
+		$PY -c 'import json,sys; g=json.load(sys.stdin); m=g[0]["members"]; print(len(g), g[0]["member_count"], len(m), len(set(m)), min(m), max(m))')" \
+		"1 5000 5000 5000 1 5000"
+	expect_eq "raw get" "$(ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" <<-'PYEOF'
+		import struct, sys
+		sys.path.insert(0, sys.argv[1])
+		import nl
+		link = nl.Netlink(nl.NETLINK_GENERIC)
+		fam = nl.genl_family_id(link, "shoal")
+		# GROUP_GET is command 13; the device's name is attribute 2, the
+		# group's id 3.
+		body = struct.pack("=BBH", 13, 1, 0) + nl.nla(2, b"shoal0\0") + \
+		    nl.nla(3, struct.pack("=I", 7))
+		try:
+		    link.request(fam, 0, body)
+		    print("accepted")
+		except nl.NetlinkError as e:
+		    print(nl.errno.errorcode.get(e.err), e.msg)
+		PYEOF
+	)" "EMSGSIZE The group does not fit one message: dump it by its id"
+	expect_fail ip netns exec "$A" shoal group show shoal0 id 9
 }
 
 # Dumps made while another process adds and deletes peers are each a
@@ -324,5 +391,5 @@ raw_errors()
 	expect_eq "nothing created" "$(peer_count "$A")" 0
 }
 
-ktap_run many_peers many_prefixes dump_consistency dump_replaced peer_errors key_errors inline_keys \
+ktap_run many_peers many_prefixes big_group dump_consistency dump_replaced peer_errors key_errors inline_keys \
 	raw_errors

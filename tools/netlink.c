@@ -662,8 +662,12 @@ struct nl_msg *shoal_nl_msg(struct shoal_nl *nl, uint8_t cmd, int flags)
  * @id: the object, or 0 for every object of the device
  * @list: what @get->reply adds the objects to and @get->reset empties
  *
- * A dump that races changes is read again (see shoal_nl_send()), so that
- * @list ends up one consistent snapshot.
+ * One object is read with a dump of it alone as well: the kernel's get
+ * reply is one message of at most 32 KiB, which a peer with thousands of
+ * prefixes or a group with thousands of members outgrows; a dump goes on
+ * in as many messages as it takes. A dump that races changes is read
+ * again (see shoal_nl_send()), so that @list ends up one consistent
+ * snapshot.
  *
  * Return: 0, or a negative errno with the details in @nl->err.
  */
@@ -678,7 +682,7 @@ int shoal_nl_get(struct shoal_nl *nl, const struct shoal_nl_get *get,
 	};
 	int err;
 
-	req.msg = shoal_nl_msg(nl, get->cmd, id ? 0 : NLM_F_DUMP);
+	req.msg = shoal_nl_msg(nl, get->cmd, NLM_F_DUMP);
 	if (!req.msg)
 		return -ENOMEM;
 	if ((ifindex ? nla_put_u32(req.msg, get->ifindex_attr, ifindex) :

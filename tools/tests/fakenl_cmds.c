@@ -587,16 +587,24 @@ static void cmd_peer(const struct nlmsghdr *req, uint8_t cmd,
 	fake_ack(req);
 }
 
-static void cmd_peer_dump(const struct nlmsghdr *req, struct fake_dev *dev)
+/* A dump of the device's peers, or of the one a sender id names. */
+static void cmd_peer_dump(const struct nlmsghdr *req,
+			  const struct fake_attrs *a, struct fake_dev *dev)
 {
+	const struct nlattr *idattr = a->tb[SHOAL_A_PEER_SENDER_ID];
 	size_t i;
 	int n = 0;
 
+	if (idattr && !peer_find(dev->ifindex, nla_uint(idattr))) {
+		fake_error(req, ENOENT, "No such peer", off_of(req, idattr));
+		return;
+	}
 	fake_dumped = calloc(fake_npeers + 1, sizeof(*fake_dumped));
 	if (!fake_dumped)
 		abort();
 	for (i = 0; i < fake_npeers; i++)
-		if (fake_peers[i].ifindex == dev->ifindex)
+		if (fake_peers[i].ifindex == dev->ifindex &&
+		    (!idattr || fake_peers[i].id == nla_uint(idattr)))
 			fake_dumped[n++] = &fake_peers[i];
 	fake_dump(req, n, env_int("SHOAL_FAKE_PER_MSG", 0),
 		  take_intr(&fake_peer_intr_left, "SHOAL_FAKE_PEER_INTR"),
@@ -683,7 +691,7 @@ void fake_shoal(const struct nlmsghdr *req)
 		return;
 	case SHOAL_CMD_PEER_GET:
 		if (dump) {
-			cmd_peer_dump(req, dev);
+			cmd_peer_dump(req, &a, dev);
 			return;
 		}
 		/* fall through */

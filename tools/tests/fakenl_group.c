@@ -231,18 +231,31 @@ static void group_get(const struct nlmsghdr *req, const struct fake_group *g)
 	fake_ack(req);
 }
 
-static void group_dump(const struct nlmsghdr *req, const struct fake_dev *dev)
+static int group_dumped(const struct fake_group *g, const struct fake_dev *dev,
+			const struct nlattr *idattr)
+{
+	return g->ifindex == dev->ifindex &&
+	       (!idattr || g->id == nla_uint(idattr));
+}
+
+/* A dump of the device's groups, or of the one @idattr names. */
+static void group_dump(const struct nlmsghdr *req, const struct fake_dev *dev,
+		       const struct nlattr *idattr)
 {
 	size_t i, n = 0;
 
+	if (idattr && !group_find(dev->ifindex, nla_uint(idattr))) {
+		fake_error(req, ENOENT, "No such group", off_of(req, idattr));
+		return;
+	}
 	for (i = 0; i < fake_ngroups; i++)
-		if (fake_groups[i].ifindex == dev->ifindex)
+		if (group_dumped(&fake_groups[i], dev, idattr))
 			n += group_chunks(&fake_groups[i], NULL);
 	fake_chunks = calloc(n + 1, sizeof(*fake_chunks));
 	if (!fake_chunks)
 		abort();
 	for (i = 0, n = 0; i < fake_ngroups; i++)
-		if (fake_groups[i].ifindex == dev->ifindex)
+		if (group_dumped(&fake_groups[i], dev, idattr))
 			n += group_chunks(&fake_groups[i], fake_chunks + n);
 	fake_dump(req, n, env_int("SHOAL_FAKE_PER_MSG", 0),
 		  take_intr(&fake_group_intr_left, "SHOAL_FAKE_GROUP_INTR"),
@@ -407,7 +420,7 @@ void cmd_group(const struct nlmsghdr *req, uint8_t cmd, int dump,
 	size_t i;
 
 	if (cmd == SHOAL_CMD_GROUP_GET && dump) {
-		group_dump(req, dev);
+		group_dump(req, dev, idattr);
 		return;
 	}
 	if (!idattr) {

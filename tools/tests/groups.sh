@@ -181,7 +181,7 @@ group_show_text()
 	cmd 1 flags 0x305 version 1
 	cmd 13 flags 0x305 version 1 1:u32:5
 	cmd 13 flags 0x305 version 1 1:u32:9
-	cmd 13 flags 0x5 version 1 2:str:shoal0 3:u32:9
+	cmd 13 flags 0x305 version 1 2:str:shoal0 3:u32:9
 	cmd 1 flags 0x5 version 1 2:str:shoal0
 	cmd 13 flags 0x305 version 1 1:u32:5
 	cmd 1 flags 0x305 version 1

@@ -606,9 +606,9 @@ peer_set_encoding()
 	diff -u - "$SHOAL_FAKE_LOG" <<-EOF &&
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:12 7:{}
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:12 8:{1:{2:u8:1} 2:{2:u8:5 3:bin:$K0_HEX}}
-	cmd 6 flags 0x5 version 1 2:str:shoal0 3:u32:12
+	cmd 6 flags 0x305 version 1 2:str:shoal0 3:u32:12
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:12 9:{2:u8:3}
-	cmd 6 flags 0x5 version 1 2:str:shoal0 3:u32:12
+	cmd 6 flags 0x305 version 1 2:str:shoal0 3:u32:12
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:12
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:13 5:bin:00000000000000000000000000000001 6:u16:9 10:u16:10
 	cmd 4 flags 0x5 version 1 2:str:shoal0 3:u32:13 9:{2:u8:4 3:bin:$K0_HEX}
@@ -642,8 +642,8 @@ peer_del_and_show()
 	expect "show after del" 0 '^peer 12: ' '' -- peer show shoal0 &&
 	! grep -q 'peer 13' "$TMP/out" &&
 	diff -u - "$SHOAL_FAKE_LOG" <<-EOF &&
-	cmd 6 flags 0x5 version 1 2:str:shoal0 3:u32:12
-	cmd 6 flags 0x5 version 1 2:str:shoal0 3:u32:12
+	cmd 6 flags 0x305 version 1 2:str:shoal0 3:u32:12
+	cmd 6 flags 0x305 version 1 2:str:shoal0 3:u32:12
 	cmd 6 flags 0x305 version 1 2:str:shoal1
 	cmd 6 flags 0x305 version 1 2:str:shoal1
 	cmd 5 flags 0x5 version 1 2:str:shoal0 3:u32:13
