@@ -95,10 +95,30 @@ rx_total()
 	$MCAST rx "${RNS[@]}" | awk '{ n += $3 } END { print n + 0 }'
 }
 
-# rx_settled N: the receivers got N packets in all.
-rx_settled()
+# rx_wait N: wait until the receivers got N packets in all, for as long
+# as each look finds more than the last one did: on the debug kernel, with
+# other VMs on the host, a 1:4096 burst took minutes to drain, and a
+# fixed deadline read the counters while copies were still queued.
+rx_wait()
 {
-	(($(rx_total) >= $1))
+	local want=$1 got last=-1 since start
+
+	start=$(date +%s)
+	since=$start
+	while got=$(rx_total); ((got < want))
+	do
+		if ((got > last))
+		then
+			last=$got
+			since=$(date +%s)
+		elif (($(date +%s) - since > $(scaled 60)))
+		then
+			echo "# receivers stalled at $got of $want packets"
+			return 1
+		fi
+		sleep 1
+	done
+	echo "# receivers got $got packets in $(($(date +%s) - start)) s"
 }
 
 # rstat K PATH: a value of `shoal -j show r0` in receiver namespace K.
@@ -202,7 +222,7 @@ fanout_scale()
 	discards=$(unres_discards)
 	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 4 \
 		--interval "$(scaled 300)e-3"
-	busywait 60000 rx_settled $((4 * n)) || true
+	rx_wait $((4 * n)) || true
 	echo "# sender: $(sstat stats.tx_fanout_copies) copies," \
 		"$(sstat stats.drop_tx_error) not taken by the underlay;" \
 		"backlog drops $(softnet_dropped); discarded waiting for a" \
