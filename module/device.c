@@ -98,7 +98,7 @@ static void shoal_ndo_uninit(struct net_device *dev)
  * shoal_dev_drop - count a dropped packet or datagram
  * @sd: the device
  * @pstats: counters of the peer it came from or went to, or NULL
- * @reason: why
+ * @reason: why (SHOAL_STAT_NOMEM: no reason's counter)
  * @rx: whether it was received (else sent)
  *
  * Counts it per device and per peer under its reason, and in the
@@ -107,9 +107,11 @@ static void shoal_ndo_uninit(struct net_device *dev)
 void shoal_dev_drop(struct shoal_dev *sd, struct shoal_stats __percpu *pstats,
 		    enum shoal_stat reason, bool rx)
 {
-	shoal_stats_inc(sd->stats, reason);
-	if (pstats)
-		shoal_stats_inc(pstats, reason);
+	if (likely(reason < SHOAL_STAT_COUNT)) {
+		shoal_stats_inc(sd->stats, reason);
+		if (pstats)
+			shoal_stats_inc(pstats, reason);
+	}
 	if (rx) {
 		DEV_STATS_INC(sd->dev, rx_dropped);
 		if (reason == SHOAL_STAT_DROP_AUTH ||

@@ -313,27 +313,58 @@ struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
 	return e;
 }
 
-/* Scatterlist entries on the stack of shoal_seal() and shoal_open(). */
+/* Scatterlist entries on the stack of shoal_aead(). */
 #define SHOAL_SG_MAX	(MAX_SKB_FRAGS + 8)
 
 /*
- * Makes the skb's data writable, with @tail bytes of room at its end, and
- * returns how many scatterlist entries map it. A datagram reassembled
- * from many outer fragments (a device MTU far above the path's) has more
- * pieces than SHOAL_SG_MAX; it is copied into one linear buffer, which is
- * rare enough not to matter.
+ * Seals (@tag: room for the tag is made and the tag written) or opens the
+ * skb's data in place. The scatterlist is on the stack unless the skb has
+ * more pieces than that holds, as a datagram reassembled from many outer
+ * fragments does (a device MTU far above the path's): one is allocated
+ * for it then.
  */
-static int shoal_cow_data(struct sk_buff *skb, int tail,
-			  struct sk_buff **trailer)
+static int shoal_aead(struct sk_buff *skb, const struct shoal_hdr *hdr,
+		      const u8 key[SHOAL_KEY_LEN], bool seal)
 {
-	int nsg = skb_cow_data(skb, tail, trailer);
+	struct scatterlist stack_sg[SHOAL_SG_MAX], *sg = stack_sg;
+	u64 counter = be64_to_cpu(hdr->counter);
+	unsigned int len = skb->len;
+	struct sk_buff *trailer;
+	int nsg, err;
+	bool ok;
 
-	if (likely(nsg <= SHOAL_SG_MAX))
+	nsg = skb_cow_data(skb, seal ? SHOAL_TAG_LEN : 0, &trailer);
+	if (unlikely(nsg < 0))
 		return nsg;
-	if (skb_linearize(skb))
-		return -ENOMEM;
-	nsg = skb_cow_data(skb, tail, trailer);
-	return nsg <= SHOAL_SG_MAX ? nsg : -EMSGSIZE;
+	if (unlikely(nsg > SHOAL_SG_MAX)) {
+		sg = kmalloc_array(nsg, sizeof(*sg), GFP_ATOMIC);
+		if (!sg)
+			return -ENOMEM;
+	}
+	if (seal && unlikely(!pskb_put(skb, trailer, SHOAL_TAG_LEN))) {
+		err = -ENOMEM;
+		goto out;
+	}
+	sg_init_table(sg, nsg);
+	err = skb_to_sgvec(skb, sg, 0, skb->len);
+	if (unlikely(err < 0))
+		goto out;
+	/* Opening, the length given includes the tag. */
+	if (seal)
+		ok = chacha20poly1305_encrypt_sg_inplace(sg, len,
+							 (const u8 *)hdr,
+							 SHOAL_HDR_LEN,
+							 counter, key);
+	else
+		ok = chacha20poly1305_decrypt_sg_inplace(sg, len,
+							 (const u8 *)hdr,
+							 SHOAL_HDR_LEN,
+							 counter, key);
+	err = ok ? 0 : -EBADMSG;
+out:
+	if (sg != stack_sg)
+		kfree(sg);
+	return err;
 }
 
 /**
@@ -347,23 +378,7 @@ static int shoal_cow_data(struct sk_buff *skb, int tail,
 bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
 		const u8 key[SHOAL_KEY_LEN])
 {
-	struct scatterlist sg[SHOAL_SG_MAX];
-	unsigned int len = skb->len;
-	struct sk_buff *trailer;
-	int nsg;
-
-	nsg = shoal_cow_data(skb, SHOAL_TAG_LEN, &trailer);
-	if (unlikely(nsg < 0))
-		return false;
-	if (unlikely(!pskb_put(skb, trailer, SHOAL_TAG_LEN)))
-		return false;
-	sg_init_table(sg, nsg);
-	if (unlikely(skb_to_sgvec(skb, sg, 0, skb->len) < 0))
-		return false;
-	return chacha20poly1305_encrypt_sg_inplace(sg, len, (const u8 *)hdr,
-						   SHOAL_HDR_LEN,
-						   be64_to_cpu(hdr->counter),
-						   key);
+	return !shoal_aead(skb, hdr, key, true);
 }
 
 /**
@@ -372,28 +387,19 @@ bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
  * @hdr: the header, authenticated as associated data
  * @key: the traffic key
  *
- * Return: true if the datagram is authentic; the skb holds the plaintext.
+ * Return: 0 if the datagram is authentic (the skb holds the plaintext);
+ * -EBADMSG if it is not; another negative errno if there was no memory
+ * to make it writable.
  */
-bool shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
-		const u8 key[SHOAL_KEY_LEN])
+int shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
+	       const u8 key[SHOAL_KEY_LEN])
 {
-	struct scatterlist sg[SHOAL_SG_MAX];
-	struct sk_buff *trailer;
-	int nsg;
+	int err;
 
 	if (unlikely(skb->len < SHOAL_TAG_LEN))
-		return false;
-	nsg = shoal_cow_data(skb, 0, &trailer);
-	if (unlikely(nsg < 0))
-		return false;
-	sg_init_table(sg, nsg);
-	if (unlikely(skb_to_sgvec(skb, sg, 0, skb->len) < 0))
-		return false;
-	/* The length given includes the tag. */
-	if (!chacha20poly1305_decrypt_sg_inplace(sg, skb->len,
-						 (const u8 *)hdr, SHOAL_HDR_LEN,
-						 be64_to_cpu(hdr->counter),
-						 key))
-		return false;
-	return !pskb_trim(skb, skb->len - SHOAL_TAG_LEN);
+		return -EBADMSG;
+	err = shoal_aead(skb, hdr, key, false);
+	if (!err && pskb_trim(skb, skb->len - SHOAL_TAG_LEN))
+		err = -ENOMEM;
+	return err;
 }

@@ -121,7 +121,7 @@ struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
 
 bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
 		const u8 key[SHOAL_KEY_LEN]);
-bool shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
-		const u8 key[SHOAL_KEY_LEN]);
+int shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
+	       const u8 key[SHOAL_KEY_LEN]);
 
 #endif /* _SHOAL_KEYS_H */

@@ -92,6 +92,17 @@ static void shoal_receive_roam(struct shoal_peer *peer,
 }
 
 /*
+ * What shoal_open() returned, as a drop reason: a forgery, or no memory to
+ * decrypt in place; SHOAL_STAT_COUNT if it opened.
+ */
+static enum shoal_stat shoal_open_reason(int err)
+{
+	if (err == -EBADMSG)
+		return SHOAL_STAT_DROP_AUTH;
+	return err ? SHOAL_STAT_NOMEM : SHOAL_STAT_COUNT;
+}
+
+/*
  * Finds the receive state of the datagram's epoch, deriving and trying a
  * newer epoch when that is what it carries. On success *@e is set and,
  * for a new epoch, the skb is already decrypted (*@opened).
@@ -106,7 +117,7 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 	u64 epoch = be64_to_cpu(hdr->epoch);
 	struct shoal_rx_epoch *cur, *prev;
 	u8 key[SHOAL_KEY_LEN];
-	bool ok;
+	int err;
 
 	*opened = false;
 	cur = rcu_dereference(k->cur);
@@ -133,13 +144,13 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 
 	shoal_derive(key, k->material, be32_to_cpu(hdr->sender_id), k->id,
 		     epoch);
-	ok = shoal_open(skb, hdr, key);
-	if (ok)
+	err = shoal_open(skb, hdr, key);
+	if (!err)
 		*e = shoal_rxkey_install(k, epoch, key,
 					 READ_ONCE(sd->replay_window));
 	memzero_explicit(key, sizeof(key));
-	if (!ok)
-		return SHOAL_STAT_DROP_AUTH;
+	if (err)
+		return shoal_open_reason(err);
 	if (!*e)
 		return SHOAL_STAT_DROP_EPOCH;
 	*opened = true;
@@ -297,9 +308,11 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	reason = SHOAL_STAT_DROP_REPLAY;
 	if (!opened && !shoal_replay_precheck(e->replay, counter))
 		goto drop;
-	reason = SHOAL_STAT_DROP_AUTH;
-	if (!opened && !shoal_open(skb, &hdr, e->key))
-		goto drop;
+	if (!opened) {
+		reason = shoal_open_reason(shoal_open(skb, &hdr, e->key));
+		if (reason != SHOAL_STAT_COUNT)
+			goto drop;
+	}
 	reason = SHOAL_STAT_DROP_REPLAY;
 	if (!shoal_replay_update(e->replay, counter))
 		goto drop;

@@ -36,7 +36,12 @@ enum shoal_stat {
 	SHOAL_STAT_TX_FANOUT_PACKETS = SHOAL_A_STATS_TX_FANOUT_PACKETS - 1,
 	SHOAL_STAT_TX_FANOUT_COPIES = SHOAL_A_STATS_TX_FANOUT_COPIES - 1,
 	SHOAL_STAT_DROP_NOT_PAIRWISE = SHOAL_A_STATS_DROP_NOT_PAIRWISE - 1,
-	SHOAL_STAT_COUNT = SHOAL_A_STATS_PAD - 1
+	SHOAL_STAT_COUNT = SHOAL_A_STATS_PAD - 1,
+	/*
+	 * Not a counter: a datagram dropped for want of memory counts in the
+	 * device's rx_dropped alone, as the core's own drops do.
+	 */
+	SHOAL_STAT_NOMEM = SHOAL_STAT_COUNT + 1
 };
 
 /**
