@@ -6,6 +6,7 @@
 #ifndef _SHOAL_NETLINK_H
 #define _SHOAL_NETLINK_H
 
+#include <linux/sizes.h>
 #include <net/genetlink.h>
 
 struct shoal_dev;
@@ -18,13 +19,14 @@ extern const struct nla_policy shoal_key_policy[SHOAL_A_KEY_MAX + 1];
 extern const struct nla_policy shoal_nl_prefix_policy[SHOAL_A_PREFIX_MAX + 1];
 
 /*
- * The largest get reply: one order-3 allocation, the largest the page
- * allocator is reliable for. An object larger than that (thousands of
- * prefixes or members) is read with a dump of it alone, by its id.
+ * The largest get reply: 32 KiB, as large as a dump message (an order-3
+ * allocation with 4 KiB pages, the largest the page allocator is reliable
+ * for; and within a nest's 16-bit length). An object larger than that
+ * (thousands of prefixes or members) is read with a dump of it alone, by
+ * its id.
  */
 #define SHOAL_NL_REPLY_MAX						\
-	(SKB_WITH_OVERHEAD(PAGE_SIZE << PAGE_ALLOC_COSTLY_ORDER) -	\
-	 NLMSG_HDRLEN - GENL_HDRLEN)
+	(SKB_WITH_OVERHEAD(SZ_32K) - NLMSG_HDRLEN - GENL_HDRLEN)
 
 int shoal_genl_init(void);
 void shoal_genl_uninit(void);
