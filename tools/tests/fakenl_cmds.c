@@ -596,7 +596,7 @@ static void cmd_peer_dump(const struct nlmsghdr *req,
 	int n = 0;
 
 	if (idattr && !peer_find(dev->ifindex, nla_uint(idattr))) {
-		fake_error(req, ENOENT, "No such peer", off_of(req, idattr));
+		fake_dump_error(req, ENOENT, "No such peer");
 		return;
 	}
 	fake_dumped = calloc(fake_npeers + 1, sizeof(*fake_dumped));

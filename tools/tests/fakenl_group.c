@@ -245,7 +245,7 @@ static void group_dump(const struct nlmsghdr *req, const struct fake_dev *dev,
 	size_t i, n = 0;
 
 	if (idattr && !group_find(dev->ifindex, nla_uint(idattr))) {
-		fake_error(req, ENOENT, "No such group", off_of(req, idattr));
+		fake_dump_error(req, ENOENT, "No such group");
 		return;
 	}
 	for (i = 0; i < fake_ngroups; i++)

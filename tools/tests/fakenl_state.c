@@ -411,6 +411,25 @@ void fake_dump(const struct nlmsghdr *req, int n, int per, int intr,
 	msg_end(d, nlh);
 }
 
+/*
+ * A dump that fails before its first object, as the kernel ends one: a
+ * DONE with the errno and the message alone (no attribute offset).
+ */
+void fake_dump_error(const struct nlmsghdr *req, int errnum, const char *msg)
+{
+	struct fake_dgram *d = dgram_new();
+	struct nlmsghdr *nlh;
+	int err = -errnum;
+
+	nlh = msg_start(d, NLMSG_DONE, NLM_F_MULTI, req->nlmsg_seq);
+	msg_put(nlh, &err, sizeof(err));
+	if (fake_ext_ack) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		attr_put(nlh, NLMSGERR_ATTR_MSG, msg, strlen(msg) + 1);
+	}
+	msg_end(d, nlh);
+}
+
 void put_dev_i(struct nlmsghdr *nlh, int i)
 {
 	put_dev(nlh, &fake_devs[i]);
