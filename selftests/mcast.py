@@ -14,7 +14,9 @@
 #       prints what a receiver of all COUNT datagrams has, in order
 #   mcast.py rx NETNS... [--dev-prefix P]
 #       prints "NETNS DEV RX_PACKETS DROPS" for every shoal device in the
-#       namespaces (DROPS: all its drop counters)
+#       namespaces (DROPS: the device's rx_dropped and tx_dropped, which
+#       hold every drop shoal counts under a reason and those it does not:
+#       a full receive queue, no memory)
 
 import argparse
 import errno
@@ -78,10 +80,15 @@ def rx(a):
         out = subprocess.run(["ip", "netns", "exec", ns, "shoal", "-j",
                               "show"], check=True, capture_output=True,
                              text=True).stdout
+        links = subprocess.run(["ip", "-n", ns, "-s", "-j", "link", "show"],
+                               check=True, capture_output=True,
+                               text=True).stdout
+        dropped = {ln["ifname"]: ln["stats64"]["rx"]["dropped"] +
+                   ln["stats64"]["tx"]["dropped"]
+                   for ln in json.loads(links)}
         for dev in json.loads(out):
-            st = dev["stats"]
-            print(ns, dev["ifname"], st.get("rx_packets", 0),
-                  sum(v for k, v in st.items() if k.startswith("drop_")))
+            print(ns, dev["ifname"], dev["stats"].get("rx_packets", 0),
+                  dropped[dev["ifname"]])
 
 
 def main():
