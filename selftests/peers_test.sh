@@ -69,30 +69,27 @@ many_prefixes()
 		"2:1200:1200:fd00::/64:fd00:4af::/64 3:1:1:10.0.0.3/32:10.0.0.3/32 4:1:1:10.0.0.4/32:10.0.0.4/32"
 	# What the tool does underneath: a get reply is one message of at
 	# most 32 KiB, which 1,200 prefixes outgrow, so the peer is read by a
-	# dump of it alone, in as many messages as it takes.
-	expect_eq "raw get, dump by id" "$(ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" <<-'PYEOF'
+	# dump of it alone, in as many messages as it takes. PEER_GET is
+	# command 6; the device's name is attribute 2, the sender id 3.
+	expect_eq "raw get" "$(ip netns exec "$A" $NL genl 6 \
+		--attr 2:str:shoal0 --attr 3:u32:2 || true)" \
+		"ERR EMSGSIZE The peer does not fit one message: dump it by its sender id"
+	expect_eq "raw dump, unknown id" "$(ip netns exec "$A" $NL genl 6 --dump \
+		--attr 2:str:shoal0 --attr 3:u32:99 || true)" \
+		"ERR ENOENT No peer with this sender id"
+	expect_eq "raw dump by id" "$(ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" <<-'PYEOF'
 		import struct, sys
 		sys.path.insert(0, sys.argv[1])
 		import nl
 		link = nl.Netlink(nl.NETLINK_GENERIC)
-		fam = nl.genl_family_id(link, "shoal")
-		def get(flags, sender):
-		    body = struct.pack("=BBH", 6, 1, 0) + nl.nla(2, b"shoal0\0") + \
-		        nl.nla(3, struct.pack("=I", sender))
-		    try:
-		        return link.request(fam, flags, body)
-		    except nl.NetlinkError as e:
-		        return "%s: %s" % (nl.errno.errorcode.get(e.err), e.msg)
-		print(get(0, 2))
-		msgs = get(nl.NLM_F_DUMP, 2)
-		ids = {struct.unpack("=I", nl.parse_attrs(m[4:])[3])[0] for m in msgs}
-		ips = sum(len(nl.parse_attrs(nl.parse_attrs(m[4:]).get(7, b""))) for m in msgs)
-		print(len(msgs) > 1, sorted(ids), ips)
-		print(get(nl.NLM_F_DUMP, 99))
+		body = struct.pack("=BBH", 6, 1, 0) + nl.nla(2, b"shoal0\0") + \
+		    nl.nla(3, struct.pack("=I", 2))
+		msgs = [nl.parse_attrs(m[4:]) for m in
+		        link.request(nl.genl_family_id(link, "shoal"), nl.NLM_F_DUMP, body)]
+		print(len(msgs) > 1, sorted({struct.unpack("=I", m[3])[0] for m in msgs}),
+		      sum(len(nl.parse_attrs(m.get(7, b""))) for m in msgs))
 		PYEOF
-	)" "EMSGSIZE: The peer does not fit one message: dump it by its sender id
-True [2] 1200
-ENOENT: No peer with this sender id"
+	)" "True [2] 1200"
 }
 
 # A group of 5,000 members, more than a get reply holds: the tool reads
@@ -116,23 +113,11 @@ big_group()
 	expect_eq "group show" "$(ip netns exec "$A" shoal -j group show shoal0 id 7 |
 		$PY -c 'import json,sys; g=json.load(sys.stdin); m=g[0]["members"]; print(len(g), g[0]["member_count"], len(m), len(set(m)), min(m), max(m))')" \
 		"1 5000 5000 5000 1 5000"
-	expect_eq "raw get" "$(ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" <<-'PYEOF'
-		import struct, sys
-		sys.path.insert(0, sys.argv[1])
-		import nl
-		link = nl.Netlink(nl.NETLINK_GENERIC)
-		fam = nl.genl_family_id(link, "shoal")
-		# GROUP_GET is command 13; the device's name is attribute 2, the
-		# group's id 3.
-		body = struct.pack("=BBH", 13, 1, 0) + nl.nla(2, b"shoal0\0") + \
-		    nl.nla(3, struct.pack("=I", 7))
-		try:
-		    link.request(fam, 0, body)
-		    print("accepted")
-		except nl.NetlinkError as e:
-		    print(nl.errno.errorcode.get(e.err), e.msg)
-		PYEOF
-	)" "EMSGSIZE The group does not fit one message: dump it by its id"
+	# GROUP_GET is command 13; the device's name is attribute 2, the
+	# group's id 3.
+	expect_eq "raw get" "$(ip netns exec "$A" $NL genl 13 \
+		--attr 2:str:shoal0 --attr 3:u32:7 || true)" \
+		"ERR EMSGSIZE The group does not fit one message: dump it by its id"
 	expect_fail ip netns exec "$A" shoal group show shoal0 id 9
 }
 
