@@ -317,7 +317,7 @@ struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
 #define SHOAL_SG_MAX	(MAX_SKB_FRAGS + 8)
 
 /*
- * Seals (@tag: room for the tag is made and the tag written) or opens the
+ * Seals (@seal: room for the tag is made and the tag written) or opens the
  * skb's data in place. The scatterlist is on the stack unless the skb has
  * more pieces than that holds, as a datagram reassembled from many outer
  * fragments does (a device MTU far above the path's): one is allocated
@@ -388,8 +388,8 @@ bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
  * @key: the traffic key
  *
  * Return: 0 if the datagram is authentic (the skb holds the plaintext);
- * -EBADMSG if it is not; another negative errno if there was no memory
- * to make it writable.
+ * -EBADMSG if it is not; another negative errno if it could not be
+ * decrypted in place (no memory to make it writable).
  */
 int shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
 	       const u8 key[SHOAL_KEY_LEN])
