@@ -158,7 +158,9 @@ void put_dev_i(struct nlmsghdr *nlh, int i);
 void put_peer_i(struct nlmsghdr *nlh, int i);
 void fake_dump(const struct nlmsghdr *req, int n, int per, int intr,
 	       void (*put)(struct nlmsghdr *, int));
-void fake_dump_error(const struct nlmsghdr *req, int errnum, const char *msg);
+void fake_dump_done(const struct nlmsghdr *req, int intr, int errnum,
+		    const char *msg);
+void fake_get_refused(const struct nlmsghdr *req);
 int take_intr(int *left, const char *env);
 
 /* fakenl_cmds.c: the policy and the commands of the family. */

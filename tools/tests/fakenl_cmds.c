@@ -536,8 +536,6 @@ static void cmd_peer(const struct nlmsghdr *req, uint8_t cmd,
 {
 	const struct nlattr *idattr = a->tb[SHOAL_A_PEER_SENDER_ID];
 	struct fake_peer *p, copy;
-	struct fake_dgram *d;
-	struct nlmsghdr *nlh;
 
 	if (!idattr) {
 		fake_error_full(req, EINVAL, NULL, 0, SHOAL_A_PEER_SENDER_ID, 0);
@@ -553,15 +551,7 @@ static void cmd_peer(const struct nlmsghdr *req, uint8_t cmd,
 		fake_error(req, ENOENT, "No such peer", off_of(req, idattr));
 		return;
 	}
-	switch (cmd) {
-	case SHOAL_CMD_PEER_GET:
-		d = dgram_new();
-		nlh = msg_start(d, FAKE_FAMILY_ID, 0, req->nlmsg_seq);
-		put_peer(nlh, p);
-		msg_end(d, nlh);
-		fake_ack(req);
-		return;
-	case SHOAL_CMD_PEER_DEL:
+	if (cmd == SHOAL_CMD_PEER_DEL) {
 		*p = fake_peers[--fake_npeers];
 		fake_dirty = 1;
 		fake_ack(req);
@@ -596,7 +586,7 @@ static void cmd_peer_dump(const struct nlmsghdr *req,
 	int n = 0;
 
 	if (idattr && !peer_find(dev->ifindex, nla_uint(idattr))) {
-		fake_dump_error(req, ENOENT, "No such peer");
+		fake_dump_done(req, 0, ENOENT, "No such peer");
 		return;
 	}
 	fake_dumped = calloc(fake_npeers + 1, sizeof(*fake_dumped));
@@ -690,11 +680,11 @@ void fake_shoal(const struct nlmsghdr *req)
 		cmd_group(req, gh->cmd, dump, &a, dev);
 		return;
 	case SHOAL_CMD_PEER_GET:
-		if (dump) {
+		if (dump)
 			cmd_peer_dump(req, &a, dev);
-			return;
-		}
-		/* fall through */
+		else
+			fake_get_refused(req);
+		return;
 	default:
 		cmd_peer(req, gh->cmd, &a, dev);
 	}

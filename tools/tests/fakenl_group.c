@@ -208,29 +208,6 @@ static void put_chunk_i(struct nlmsghdr *nlh, int i)
 	put_group(nlh, c->g, c->from, c->to, !c->from);
 }
 
-static void group_get(const struct nlmsghdr *req, const struct fake_group *g)
-{
-	struct fake_dgram *d;
-	struct nlmsghdr *nlh;
-	size_t n, i;
-
-	n = group_chunks(g, NULL);
-	fake_chunks = calloc(n, sizeof(*fake_chunks));
-	if (!fake_chunks)
-		abort();
-	group_chunks(g, fake_chunks);
-	/* A datagram each: a long list would not fit in one. */
-	for (i = 0; i < n; i++) {
-		d = dgram_new();
-		nlh = msg_start(d, FAKE_FAMILY_ID, 0, req->nlmsg_seq);
-		put_chunk_i(nlh, i);
-		msg_end(d, nlh);
-	}
-	free(fake_chunks);
-	fake_chunks = NULL;
-	fake_ack(req);
-}
-
 static int group_dumped(const struct fake_group *g, const struct fake_dev *dev,
 			const struct nlattr *idattr)
 {
@@ -245,7 +222,7 @@ static void group_dump(const struct nlmsghdr *req, const struct fake_dev *dev,
 	size_t i, n = 0;
 
 	if (idattr && !group_find(dev->ifindex, nla_uint(idattr))) {
-		fake_dump_error(req, ENOENT, "No such group");
+		fake_dump_done(req, 0, ENOENT, "No such group");
 		return;
 	}
 	for (i = 0; i < fake_ngroups; i++)
@@ -419,8 +396,11 @@ void cmd_group(const struct nlmsghdr *req, uint8_t cmd, int dump,
 	struct fake_ids l = { 0 };
 	size_t i;
 
-	if (cmd == SHOAL_CMD_GROUP_GET && dump) {
-		group_dump(req, dev, idattr);
+	if (cmd == SHOAL_CMD_GROUP_GET) {
+		if (dump)
+			group_dump(req, dev, idattr);
+		else
+			fake_get_refused(req);
 		return;
 	}
 	if (!idattr) {
@@ -434,9 +414,6 @@ void cmd_group(const struct nlmsghdr *req, uint8_t cmd, int dump,
 	}
 	ids_collect(req, &l);
 	switch (cmd) {
-	case SHOAL_CMD_GROUP_GET:
-		group_get(req, g);
-		break;
 	case SHOAL_CMD_GROUP_DEL:
 		free(g->members);
 		*g = fake_groups[--fake_ngroups];

@@ -379,7 +379,7 @@ void fake_dump(const struct nlmsghdr *req, int n, int per, int intr,
 {
 	struct fake_dgram *d = NULL;
 	struct nlmsghdr *nlh;
-	int i, in_dgram = 0, err = 0;
+	int i, in_dgram = 0;
 
 	for (i = 0; i < n; i++) {
 		uint16_t flags = NLM_F_MULTI;
@@ -396,38 +396,38 @@ void fake_dump(const struct nlmsghdr *req, int n, int per, int intr,
 		msg_end(d, nlh);
 		in_dgram++;
 	}
-	d = dgram_new();
-	nlh = msg_start(d, NLMSG_DONE, NLM_F_MULTI, req->nlmsg_seq);
-	if (intr)
-		nlh->nlmsg_flags |= NLM_F_DUMP_INTR;
 	if (env_int("SHOAL_FAKE_DUMP_ERR", 0))
-		err = -ENOBUFS;
-	msg_put(nlh, &err, sizeof(err));
-	if (err && fake_ext_ack) {
-		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
-		attr_put(nlh, NLMSGERR_ATTR_MSG, "Fake dump failure",
-			 sizeof("Fake dump failure"));
-	}
-	msg_end(d, nlh);
+		fake_dump_done(req, intr, ENOBUFS, "Fake dump failure");
+	else
+		fake_dump_done(req, intr, 0, NULL);
 }
 
 /*
- * A dump that fails before its first object, as the kernel ends one: a
- * DONE with the errno and the message alone (no attribute offset).
+ * The end of a dump, as the kernel ends one: a DONE with the errno and, if
+ * it failed, the message alone (no attribute offset).
  */
-void fake_dump_error(const struct nlmsghdr *req, int errnum, const char *msg)
+void fake_dump_done(const struct nlmsghdr *req, int intr, int errnum,
+		    const char *msg)
 {
 	struct fake_dgram *d = dgram_new();
 	struct nlmsghdr *nlh;
 	int err = -errnum;
 
 	nlh = msg_start(d, NLMSG_DONE, NLM_F_MULTI, req->nlmsg_seq);
+	if (intr)
+		nlh->nlmsg_flags |= NLM_F_DUMP_INTR;
 	msg_put(nlh, &err, sizeof(err));
-	if (fake_ext_ack) {
+	if (err && fake_ext_ack) {
 		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 		attr_put(nlh, NLMSGERR_ATTR_MSG, msg, strlen(msg) + 1);
 	}
 	msg_end(d, nlh);
+}
+
+/* The tool reads one object with a dump of it alone, never with a get. */
+void fake_get_refused(const struct nlmsghdr *req)
+{
+	fake_error(req, EOPNOTSUPP, "fakenl: one object is read by a dump", 0);
 }
 
 void put_dev_i(struct nlmsghdr *nlh, int i)
