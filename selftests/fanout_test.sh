@@ -40,11 +40,6 @@ rid()
 	echo $((RID0 + ($1 - 1) * PER_NS + $2))
 }
 
-# fanout_receivers K N [ipv6]: receiver namespace K (name in RNS[K-1])
-# with N shoal devices r0..r(N-1) on ports 20000+I, each knowing the
-# sender, and each a peer of the sender (not yet a group member). IPv6 is
-# off on the devices unless asked for. Uses the tool's batch mode:
-# spawning a process per command is slow in the emulated VM.
 # next_hop_resolve K: the sender resolves its next hop to receiver
 # namespace K. A burst of N copies to an unresolved one would overflow its
 # queue (unres_qlen_bytes) and lose packets without the sender knowing.
@@ -53,6 +48,11 @@ next_hop_resolve()
 	busywait 5000 ip netns exec "$S" ping -c 1 -W 1 "198.18.$1.2" >/dev/null
 }
 
+# fanout_receivers K N [ipv6]: receiver namespace K (name in RNS[K-1])
+# with N shoal devices r0..r(N-1) on ports 20000+I, each knowing the
+# sender, and each a peer of the sender (not yet a group member). IPv6 is
+# off on the devices unless asked for. Uses the tool's batch mode:
+# spawning a process per command is slow in the emulated VM.
 fanout_receivers()
 {
 	local k=$1 n=$2 ns i dir

@@ -33,8 +33,9 @@
  *   SHOAL_FAKE_GROUP_SPLIT=N
  *                          put N members of a group in a message (default
  *                          1000, at most 4096); messages carrying only
- *                          ifindex, id and members continue it, in dumps
- *                          and in replies to a get alike
+ *                          ifindex, id and members continue it (gets
+ *                          are refused: the tool reads one group by a
+ *                          dump of it alone)
  *   SHOAL_FAKE_NOGROUPS=1  a module before groups: their commands fail
  *                          with EOPNOTSUPP
  *   SHOAL_FAKE_SOCKETS=FILE
