@@ -54,7 +54,8 @@ static unsigned long *shoal_replay_word(const struct shoal_replay *r,
  */
 bool shoal_replay_precheck(const struct shoal_replay *r, u64 counter)
 {
-	u64 next = READ_ONCE(r->next);
+	/* Pairs with the release in update: a word is clear before it shows. */
+	u64 next = smp_load_acquire(&r->next);
 
 	if (unlikely(counter >= SHOAL_COUNTER_LIMIT))
 		return false;
@@ -94,7 +95,8 @@ bool shoal_replay_update(struct shoal_replay *r, u64 counter)
 			last = word - r->nwords;
 		for (i = last + 1; i <= word; i++)
 			r->bitmap[i % r->nwords] = 0;
-		WRITE_ONCE(r->next, counter + 1);
+		/* The cleared words first: see shoal_replay_precheck(). */
+		smp_store_release(&r->next, counter + 1);
 	} else if (counter + r->window < r->next) {
 		goto out;
 	}
