@@ -10,6 +10,7 @@
 
 #include <crypto/blake2s.h>
 #include <crypto/chacha20poly1305.h>
+#include <linux/err.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -277,8 +278,8 @@ bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k)
  * before is forgotten. If another CPU installed an epoch meanwhile, the
  * newer of the two wins.
  *
- * Return: the receive state of @epoch, or NULL if it is no longer newer
- * (or without memory).
+ * Return: the receive state of @epoch; NULL if it is no longer newer;
+ * ERR_PTR(-ENOMEM) without memory.
  */
 struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
 					   const u8 key[SHOAL_KEY_LEN],
@@ -288,11 +289,11 @@ struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
 
 	e = kmalloc(sizeof(*e), GFP_ATOMIC);
 	if (!e)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	e->replay = shoal_replay_new(window, GFP_ATOMIC);
 	if (!e->replay) {
 		kfree(e);
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	}
 	e->epoch = epoch;
 	memcpy(e->key, key, SHOAL_KEY_LEN);

@@ -9,6 +9,7 @@
  * not delivered is counted under one drop reason.
  */
 
+#include <linux/err.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/timekeeping.h>
@@ -151,6 +152,8 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 	memzero_explicit(key, sizeof(key));
 	if (err)
 		return shoal_open_reason(err);
+	if (IS_ERR(*e))
+		return SHOAL_STAT_NOMEM;
 	if (!*e)
 		return SHOAL_STAT_DROP_EPOCH;
 	*opened = true;
