@@ -176,7 +176,8 @@ static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 		if (!pskb_may_pull(skb, sizeof(struct iphdr)))
 			return SHOAL_STAT_DROP_MALFORMED;
 		len = ntohs(ip_hdr(skb)->tot_len);
-		if (ip_hdr(skb)->ihl < 5 || len != skb->len)
+		if (ip_hdr(skb)->ihl < 5 || ip_hdr(skb)->ihl * 4 > len ||
+		    len != skb->len)
 			return SHOAL_STAT_DROP_MALFORMED;
 		skb->protocol = htons(ETH_P_IP);
 		owner = shoal_aip_lookup(&sd->aips, AF_INET,

@@ -224,6 +224,14 @@ print(wire.ipv4("10.0.0.77", "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' 
 	payload=$(forge "$KEYS/1" 1 1 "$epoch" 1002 "$plain")
 	expect_drop auth send_payload "$A" 192.0.2.2 51821 \
 		"${payload:0:60}$(printf '%02x' $((0x${payload:60:2} ^ 1)))${payload:62}"
+	# Authentic, but the inner IPv4 header (ihl 15) is longer than the
+	# packet (20 bytes).
+	plain=$($PY -c '
+import sys; sys.path.insert(0, sys.argv[1]); import wire
+print("4f" + wire.ipv4("10.0.0.1", "10.0.0.2", 1, b"").hex()[2:])' \
+		"$SHOAL_TOP/selftests")
+	expect_drop malformed send_payload "$A" 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" 1003 "$plain")"
 	# A valid header with no room for a tag after it.
 	expect_drop malformed send_payload "$A" 192.0.2.2 51821 "${payload:0:64}"
 	# And a real captured datagram, replayed.
@@ -246,7 +254,7 @@ print(sum(s["drop_" + r] for r in rx))')
 	rx_dropped=$(ip -n "$B" -j -s link show shoal0 |
 		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["dropped"])')
 	expect_eq "rx dropped" "$rx_dropped" "$total"
-	expect_eq "rx dropped count" "$total" 11
+	expect_eq "rx dropped count" "$total" 12
 	# The tunnel still works.
 	ping_ok "$A" 10.0.0.2 1
 }
