@@ -16,6 +16,11 @@
 #include "netlink.h"
 #include "replay.h"
 
+/* 64-bit counters and windows are read without locks on the packet path. */
+#ifndef CONFIG_64BIT
+#error "shoal needs a 64-bit kernel"
+#endif
+
 /* Debug builds always test themselves at load. */
 #ifdef SHOAL_DEBUG
 static bool selftest = true;
