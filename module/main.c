@@ -51,8 +51,9 @@ static int __init shoal_mod_init(void)
 
 static void __exit shoal_mod_exit(void)
 {
-	shoal_genl_uninit();
+	/* Devices first: one may still notify through the family. */
 	shoal_device_uninit();
+	shoal_genl_uninit();
 	/* Keys, peers and epochs freed with call_rcu() run our callbacks. */
 	rcu_barrier();
 }
