@@ -90,7 +90,7 @@ static void shoal_epoch_free_rcu(struct rcu_head *rcu)
 struct shoal_txkey *shoal_txkey_new(u8 id, const u8 *material, u64 limit,
 				    u32 sender_id)
 {
-	struct shoal_txkey *k = kzalloc(sizeof(*k), GFP_KERNEL);
+	struct shoal_txkey *k = kzalloc(sizeof(*k), GFP_KERNEL_ACCOUNT);
 	struct shoal_epoch *ep;
 
 	if (!k)
@@ -98,7 +98,7 @@ struct shoal_txkey *shoal_txkey_new(u8 id, const u8 *material, u64 limit,
 	k->id = id;
 	k->limit = limit;
 	memcpy(k->material, material, SHOAL_KEY_LEN);
-	ep = shoal_epoch_new(k, 0, sender_id, GFP_KERNEL);
+	ep = shoal_epoch_new(k, 0, sender_id, GFP_KERNEL_ACCOUNT);
 	if (!ep) {
 		kfree_sensitive(k);
 		return NULL;
@@ -187,7 +187,7 @@ const struct shoal_epoch *shoal_txkey_epoch(struct shoal_txkey *k,
  */
 struct shoal_rxkey *shoal_rxkey_new(u8 id, const u8 *material)
 {
-	struct shoal_rxkey *k = kzalloc(sizeof(*k), GFP_KERNEL);
+	struct shoal_rxkey *k = kzalloc(sizeof(*k), GFP_KERNEL_ACCOUNT);
 
 	if (!k)
 		return NULL;
