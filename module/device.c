@@ -283,6 +283,8 @@ static struct net *shoal_get_link_net(const struct net_device *dev)
 }
 
 static const struct nla_policy shoal_link_policy[IFLA_SHOAL_MAX + 1] = {
+	/* rtnetlink parses leniently: a wrong length is refused all the same. */
+	[IFLA_SHOAL_UNSPEC]	= { .strict_start_type = IFLA_SHOAL_PORT },
 	[IFLA_SHOAL_PORT]	= { .type = NLA_U16 },
 	[IFLA_SHOAL_SENDER_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
 };

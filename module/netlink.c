@@ -384,7 +384,18 @@ static int shoal_nl_key_apply(struct shoal_dev *sd, enum shoal_key_op op,
 	struct shoal_txkey *nk;
 	u8 id;
 
+	if (tb[SHOAL_A_KEY_PAIRWISE]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_PAIRWISE],
+				    "Only a peer's receive key is marked pairwise");
+		return -EINVAL;
+	}
 	if (op != SHOAL_KEY_OP_SET) {
+		if (tb[SHOAL_A_KEY_ID] || tb[SHOAL_A_KEY_MATERIAL]) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[SHOAL_A_KEY_ID] ?: tb[SHOAL_A_KEY_MATERIAL],
+					    "A key is activated or deleted by its slot alone");
+			return -EINVAL;
+		}
 		if (!k) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_SLOT],
 					    "The key slot is empty");

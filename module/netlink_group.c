@@ -90,6 +90,11 @@ static struct shoal_peer **shoal_nl_member_peers(struct shoal_dev *sd,
 			}
 			count++;
 		}
+		if (erem) {
+			NL_SET_ERR_MSG_ATTR(info->extack, list,
+					    "A member list ends in a partial entry");
+			return ERR_PTR(-EINVAL);
+		}
 	}
 	if (!count) {
 		NL_SET_ERR_MSG_ATTR(info->extack,

@@ -129,6 +129,7 @@ int shoal_nl_parse_prefix(struct nlattr *entry, struct shoal_lpm_node *p,
 {
 	struct nlattr *tb[SHOAL_A_PREFIX_MAX + 1];
 	unsigned int alen;
+	u16 family;
 	int err;
 
 	err = nla_parse_nested(tb, SHOAL_A_PREFIX_MAX, entry,
@@ -141,14 +142,15 @@ int shoal_nl_parse_prefix(struct nlattr *entry, struct shoal_lpm_node *p,
 				    "A prefix needs a family, an address and a length");
 		return -EINVAL;
 	}
-	p->family = nla_get_u16(tb[SHOAL_A_PREFIX_FAMILY]);
-	p->cidr = nla_get_u8(tb[SHOAL_A_PREFIX_CIDR]);
-	alen = p->family == AF_INET ? 4 : p->family == AF_INET6 ? 16 : 0;
+	family = nla_get_u16(tb[SHOAL_A_PREFIX_FAMILY]);
+	alen = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
 	if (!alen) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_PREFIX_FAMILY],
 				    "A prefix family is AF_INET or AF_INET6");
 		return -EAFNOSUPPORT;
 	}
+	p->family = family;
+	p->cidr = nla_get_u8(tb[SHOAL_A_PREFIX_CIDR]);
 	if (nla_len(tb[SHOAL_A_PREFIX_ADDR]) != alen) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_PREFIX_ADDR],
 				    "The address length does not match the family");
@@ -256,6 +258,11 @@ static int shoal_nl_parse_txkey(struct shoal_dev *sd, struct nlattr *attr,
 	if (!tb[SHOAL_A_KEY_ID] || tb[SHOAL_A_KEY_SLOT]) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "A pairwise key has an id and no slot");
+		return -EINVAL;
+	}
+	if (tb[SHOAL_A_KEY_PAIRWISE]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_PAIRWISE],
+				    "Only a peer's receive key is marked pairwise");
 		return -EINVAL;
 	}
 	c->has_tx = true;

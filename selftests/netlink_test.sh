@@ -122,6 +122,76 @@ malformed_genl()
 	udp_bound "$A" 40120 4
 }
 
+# Attributes that do not belong where they are sent are refused, not
+# ignored: a pairwise flag on a device or transmit key, an id or key on
+# activate and delete, a prefix family beyond a byte, a member list that
+# ends in a partial entry, a link attribute of the wrong size.
+misplaced_attrs()
+{
+	local A
+
+	netns_new A
+	ip netns exec "$A" $NL link-add shoal0 --port 40160 --id 4
+	expect_eq "requests" "$(ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" <<-'PYEOF'
+		import errno, struct, sys
+		sys.path.insert(0, sys.argv[1])
+		import nl
+		link = nl.Netlink(nl.NETLINK_GENERIC)
+		family = nl.genl_family_id(link, "shoal")
+		N = nl.NLA_F_NESTED
+		u8 = lambda t, v: nl.nla(t, struct.pack("=B", v))
+		u16 = lambda t, v: nl.nla(t, struct.pack("=H", v))
+		u32 = lambda t, v: nl.nla(t, struct.pack("=I", v))
+		dev = nl.nla(2, b"shoal0\0")
+		key = nl.nla(3, bytes(range(32)))
+		def keys(*kids):
+		    return nl.nla(8 | N, nl.nla(1 | N, b"".join(kids)))
+		def ask(cmd, *attrs):
+		    try:
+		        link.request(family, 0, struct.pack("=BBH", cmd, 1, 0) +
+		                     b"".join(attrs))
+		        print("ok")
+		    except nl.NetlinkError as e:
+		        print("ERR", errno.errorcode[e.err], e.msg)
+		ask(7, dev, keys(u8(1, 0), u8(2, 1), key, u8(8, 1)))
+		ask(7, dev, keys(u8(1, 0), u8(2, 1), key))
+		ask(8, dev, keys(u8(1, 0), u8(2, 1)))
+		ask(9, dev, keys(u8(1, 0), key))
+		ask(8, dev, keys(u8(1, 0)))
+		prefix = lambda fam: nl.nla(1 | N, u16(1, fam) +
+		                            nl.nla(2, bytes([10, 0, 0, 2])) + u8(3, 32))
+		ask(3, dev, u32(3, 2), nl.nla(7 | N, prefix(2 + 256)))
+		ask(3, dev, u32(3, 2), nl.nla(9 | N, u8(2, 1) + key + u8(8, 1)))
+		ask(3, dev, u32(3, 2), nl.nla(7 | N, prefix(2)))
+		group = nl.nla(4 | N, u16(1, 2) + nl.nla(2, bytes([239, 1, 0, 0])) +
+		               u8(3, 16))
+		ask(11, dev, u32(3, 7), group, nl.nla(7 | N, u32(1, 2) + b"\x08\0"))
+		ask(11, dev, u32(3, 7), group, nl.nla(7 | N, u32(1, 2)))
+		PYEOF
+	)" "ERR EINVAL Only a peer's receive key is marked pairwise
+ok
+ERR EINVAL A key is activated or deleted by its slot alone
+ERR EINVAL A key is activated or deleted by its slot alone
+ok
+ERR EAFNOSUPPORT A prefix family is AF_INET or AF_INET6
+ERR EINVAL Only a peer's receive key is marked pairwise
+ok
+ERR EINVAL A member list ends in a partial entry
+ok"
+	expect_eq "peer" "$(shoal_json "$A" shoal0 | $PY -c '
+import json, sys
+d = json.load(sys.stdin)[0]
+print([(p["sender_id"], p["allowed_ips"]) for p in d["peers"]])')" \
+		"[(2, ['10.0.0.2/32'])]"
+	expect_eq "group" "$(ip netns exec "$A" shoal -j group show shoal0 |
+		$PY -c 'import json,sys; print([(g["id"], g["members"]) for g in json.load(sys.stdin)])')" \
+		"[(7, [2])]"
+	# IFLA_SHOAL_PORT is a u16: four bytes are refused, not half read.
+	nl_expect "$A" "ERR EINVAL invalid attribute length" \
+		link-add shoal1 --data 1:u32:40161
+	expect_fail ip -n "$A" link show shoal1 2>/dev/null
+}
+
 permissions()
 {
 	local A nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups
@@ -219,4 +289,4 @@ TMPDIR=$(mktemp -d)
 trap 'rm -rf "$TMPDIR"' EXIT
 
 ktap_run uapi_matches_spec json_agrees_with_ip show_text tool_errors \
-	malformed_genl permissions userns pyroute2_client
+	malformed_genl misplaced_attrs permissions userns pyroute2_client
