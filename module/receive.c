@@ -216,6 +216,7 @@ static void shoal_receive_deliver(struct shoal_dev *sd,
 	 * of order. The inner packet's flow is hashed anew.
 	 */
 	skb_clear_hash(skb);
+	skb->encapsulation = 0;
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	skb_reset_mac_header(skb);

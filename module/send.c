@@ -182,6 +182,12 @@ static void shoal_send_push_udp(struct sk_buff *skb, __be16 sport,
 	uh->len = htons(skb->len);
 	skb_scrub_packet(skb, xnet);
 	/*
+	 * A packet of another tunnel (VXLAN over shoal) is sealed in place:
+	 * its inner headers are ciphertext now, and the underlay must not
+	 * offload by them.
+	 */
+	skb->encapsulation = 0;
+	/*
 	 * Every datagram to a peer is one outer flow (fixed ports): it must
 	 * hash as one, not keep an inner packet's hash when sent alone, or
 	 * RPS and XPS could part a peer's datagrams.
@@ -273,7 +279,7 @@ static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
 			.daddr = to->sin_addr.s_addr,
 			.flowi4_proto = IPPROTO_UDP,
 			.fl4_dport = to->sin_port,
-			.fl4_sport = htons(sd->port),
+			.fl4_sport = inet_sk(sk)->inet_sport,
 		};
 
 		rt = ip_route_output_flow(sock_net(sk), &fl4, sk);
@@ -291,7 +297,7 @@ static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
 	}
 	shoal_send_note_pmtu(peer, &rt->dst, SHOAL_OVERHEAD_V4);
 	return shoal_send_udp4(sk, rt, skb, saddr, to->sin_addr.s_addr,
-			       tos, htons(sd->port), to->sin_port,
+			       tos, inet_sk(sk)->inet_sport, to->sin_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
 }
 
@@ -310,7 +316,7 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 			.daddr = to->sin6_addr,
 			.flowi6_proto = IPPROTO_UDP,
 			.fl6_dport = to->sin6_port,
-			.fl6_sport = htons(sd->port),
+			.fl6_sport = inet_sk(sk)->inet_sport,
 			.flowi6_oif = to->sin6_scope_id,
 		};
 
@@ -330,7 +336,7 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 	}
 	shoal_send_note_pmtu(peer, dst, SHOAL_OVERHEAD_V6);
 	return shoal_send_udp6(sk, dst, skb, &saddr, &to->sin6_addr, tos,
-			       htons(sd->port), to->sin6_port,
+			       inet_sk(sk)->inet_sport, to->sin6_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
 }
 
