@@ -30,6 +30,8 @@
 
 /* Every shoal device of every netns, to find those a dying netns hosts. */
 static LIST_HEAD(shoal_dev_list);
+/* Devices made so far, under RTNL: each one's serial. */
+static u64 shoal_dev_serial;
 
 static int shoal_ndo_init(struct net_device *dev)
 {
@@ -56,6 +58,7 @@ static int shoal_ndo_init(struct net_device *dev)
 	err = gro_cells_init(&sd->gro_cells, dev);
 	if (err)
 		goto err_groups;
+	sd->serial = ++shoal_dev_serial;
 	return 0;
 
 err_groups:

@@ -106,15 +106,15 @@ struct shoal_dev *shoal_nl_dev_find(struct net *net, struct nlattr **attrs,
 /**
  * shoal_nl_dump_dev - the shoal device a dump is about, in each of its parts
  * @skb: the part's message
- * @cb: the dump; cb->args[@slot] keeps the device's ifindex between parts
+ * @cb: the dump; cb->args[@slot] keeps the device's serial between parts
  * @ifindex_attr: type of the request's ifindex attribute
  * @ifname_attr: type of its name attribute
  * @slot: the entry of cb->args the caller leaves to this
  *
- * A dump by name that finds another device of that name in a later part
- * (the first deleted and a new one created) ends there, rather than going
- * on with the new device's objects as if they were the first's: their
- * generation counts need not differ.
+ * A dump that finds another device in a later part (the first deleted
+ * and a new one created with its name, or its ifindex) ends there, rather
+ * than going on with the new device's objects as if they were the
+ * first's: their generation counts need not differ.
  *
  * Under RTNL.
  *
@@ -132,12 +132,12 @@ struct shoal_dev *shoal_nl_dump_dev(struct sk_buff *skb,
 			       ifname_attr, cb->extack);
 	if (IS_ERR(sd))
 		return sd;
-	if (cb->args[slot] && cb->args[slot] != sd->dev->ifindex) {
+	if (cb->args[slot] && cb->args[slot] != sd->serial) {
 		NL_SET_ERR_MSG(cb->extack,
 			       "The device was replaced during the dump");
 		return ERR_PTR(-ENODEV);
 	}
-	cb->args[slot] = sd->dev->ifindex;
+	cb->args[slot] = sd->serial;
 	return sd;
 }
 

@@ -454,7 +454,7 @@ static int shoal_nl_group_dump_one(struct sk_buff *skb,
 /*
  * cb->args[0]: id of the group the dump is at; cb->args[1]: member of it
  * the next message goes on from (0: the group is not started);
- * cb->args[2]: the device's ifindex. The device's group generation is the
+ * cb->args[2]: the device's serial. The device's group generation is the
  * dump's sequence, so a dump that raced a change is flagged. A request
  * with a group id dumps that group alone.
  */

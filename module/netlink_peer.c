@@ -779,7 +779,7 @@ static int shoal_nl_peer_dump_one(struct sk_buff *skb,
  * last one, where the next part resumes without walking the list again,
  * or of the one a message stopped in; cb->args[2]: the prefix of that one
  * the next message goes on from (0: none stopped); cb->args[3]: the
- * device's ifindex. The device's peer generation is the dump's sequence,
+ * device's serial. The device's peer generation is the dump's sequence,
  * so a dump that raced a change is flagged. A request with a sender id
  * dumps that peer alone.
  */

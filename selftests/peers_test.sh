@@ -161,14 +161,14 @@ dump_consistency()
 	echo "peer 1 deleted and added $(wc -l <"$dir/rounds") times"
 }
 
-# A dump by name whose device is deleted, and another of that name made
-# with the same peers and groups, between two parts of the dump, ends with
-# ENODEV: it does not go on with the new device's objects as if they were
-# the old one's (both have the same generation counts, so the dump would
-# not even be flagged as interrupted).
+# A dump whose device is deleted, and another of that name (or that
+# ifindex) made with the same peers and groups, between two parts of the
+# dump, ends with ENODEV: it does not go on with the new device's objects
+# as if they were the old one's (both have the same generation counts, so
+# the dump would not even be flagged as interrupted).
 dump_replaced()
 {
-	local A dir i cmd out
+	local A dir i cmd by out
 
 	netns_new A
 	tmpdir dir
@@ -179,7 +179,7 @@ dump_replaced()
 	seq 1 2000 >"$dir/ids"
 	{
 		echo "ip -n $A link del shoal0 2>/dev/null || true"
-		echo "ip -n $A link add shoal0 type shoal"
+		echo "ip -n $A link add shoal0 index 4242 type shoal"
 		echo "ip netns exec $A shoal peer add shoal0 --file $dir/peers"
 		for ((i = 1; i <= 20; i++))
 		do
@@ -189,18 +189,22 @@ dump_replaced()
 	bash -e "$dir/replace"
 	# 2,000 peers, and 20 groups of 2,000 members, take many parts each:
 	# the device is replaced after the first (the second is made while
-	# the first is read). PEER_GET is command 6, GROUP_GET 13.
-	for cmd in 6 13
+	# the first is read). PEER_GET is command 6, GROUP_GET 13; either
+	# names the device by attribute 1 (ifindex) or 2 (name).
+	for cmd in 6:2 13:2 6:1
 	do
+		by=${cmd#*:}
+		cmd=${cmd%:*}
 		out=$(ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" "$cmd" \
-			"$dir/replace" <<-'PYEOF'
+			"$dir/replace" "$by" <<-'PYEOF'
 			import struct, subprocess, sys
 			sys.path.insert(0, sys.argv[1])
 			import nl
 			n = nl.Netlink(nl.NETLINK_GENERIC)
 			fam = nl.genl_family_id(n, "shoal")
-			# PEER_GET and GROUP_GET both name the device by attribute 2.
-			req = struct.pack("=BBH", int(sys.argv[2]), 1, 0) + nl.nla(2, b"shoal0\0")
+			dev = b"shoal0\0" if sys.argv[4] == "2" else struct.pack("=I", 4242)
+			req = struct.pack("=BBH", int(sys.argv[2]), 1, 0) + \
+			    nl.nla(int(sys.argv[4]), dev)
 			n.sock.send(struct.pack("=IHHII", 16 + len(req), fam,
 			                        nl.NLM_F_REQUEST | nl.NLM_F_DUMP, 1, 0) + req)
 			parts = msgs = 0
@@ -220,8 +224,8 @@ dump_replaced()
 			        msgs += 1
 			PYEOF
 		)
-		echo "# command $cmd: $out"
-		expect_match "dump $cmd" "$out" \
+		echo "# command $cmd, attribute $by: $out"
+		expect_match "dump $cmd by $by" "$out" \
 			"error 19 The device was replaced during the dump$"
 	done
 }
