@@ -93,7 +93,8 @@ many_prefixes()
 }
 
 # A group of 5,000 members, more than a get reply holds: the tool reads
-# it whole (a dump of it alone), a raw get says to do so.
+# it whole (a dump of it alone), a raw get says to do so. And a request
+# just over 64 KiB.
 big_group()
 {
 	local A dir i
@@ -101,7 +102,7 @@ big_group()
 	netns_new A
 	tmpdir dir
 	ip -n "$A" link add shoal0 type shoal
-	for ((i = 1; i <= 5000; i++))
+	for ((i = 1; i <= 8185; i++))
 	do
 		echo "id $i"
 	done >"$dir/peers"
@@ -110,6 +111,13 @@ big_group()
 	ip netns exec "$A" shoal group add shoal0 id 7 prefix 239.1.0.0/16 \
 		members-file "$dir/ids"
 	ip netns exec "$A" shoal group add shoal0 id 8 broadcast members 1
+	# 8,184 members make a request of 65,516 bytes, past the 65,504 a
+	# netlink socket's default send buffer takes.
+	seq 2 8185 >"$dir/ids"
+	ip netns exec "$A" shoal group member add shoal0 id 8 \
+		members-file "$dir/ids"
+	expect_eq "member add of 8,184" "$(ip netns exec "$A" shoal -j group show shoal0 id 8 |
+		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["member_count"])')" 8185
 	expect_eq "group show" "$(ip netns exec "$A" shoal -j group show shoal0 id 7 |
 		$PY -c 'import json,sys; g=json.load(sys.stdin); m=g[0]["members"]; print(len(g), g[0]["member_count"], len(m), len(set(m)), min(m), max(m))')" \
 		"1 5000 5000 5000 1 5000"

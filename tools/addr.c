@@ -272,9 +272,9 @@ int shoal_prefix_put(struct nl_msg *msg, int type, const struct shoal_prefix *p)
 	if (!nest || nla_put_u16(msg, SHOAL_A_PREFIX_FAMILY, p->family) ||
 	    nla_put(msg, SHOAL_A_PREFIX_ADDR, shoal_addr_len(p->family),
 		    p->addr) ||
-	    nla_put_u8(msg, SHOAL_A_PREFIX_CIDR, p->cidr))
+	    nla_put_u8(msg, SHOAL_A_PREFIX_CIDR, p->cidr) ||
+	    nla_nest_end(msg, nest))
 		return -ENOMEM;
-	nla_nest_end(msg, nest);
 	return 0;
 }
 

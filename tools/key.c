@@ -118,8 +118,8 @@ static int shoal_key_put(struct nl_msg *msg, const struct shoal_key_args *a)
 	    (a->path && nla_put(msg, SHOAL_A_KEY_MATERIAL, SHOAL_KEY_LEN,
 				a->material)))
 		return -ENOMEM;
-	nla_nest_end(msg, entry);
-	nla_nest_end(msg, keys);
+	if (nla_nest_end(msg, entry) || nla_nest_end(msg, keys))
+		return -ENOMEM;
 	return 0;
 }
 

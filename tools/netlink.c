@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@ struct shoal_nl_ctx {
 	const struct shoal_nl_req *req;
 	int type;		/* nlmsg_type of the replies */
 	int reply_err;		/* first error returned by req->reply */
+	uint32_t seq;		/* the request's sequence number */
 	bool done;		/* ack, error or end of dump seen */
 	bool intr;		/* a message carried NLM_F_DUMP_INTR */
 };
@@ -290,6 +292,38 @@ static int shoal_nl_on_error(struct sockaddr_nl *nla, struct nlmsgerr *err,
 	return NL_STOP;
 }
 
+/*
+ * Replies to an earlier request are skipped: those of a window of
+ * shoal_nl_send_many() (libnl does not track its sequence numbers), or
+ * what was left of a reply an error cut short.
+ */
+static int shoal_nl_on_seq(struct nl_msg *msg, void *arg)
+{
+	const struct shoal_nl_ctx *ctx = arg;
+
+	return nlmsg_hdr(msg)->nlmsg_seq == ctx->seq ? NL_OK : NL_SKIP;
+}
+
+/*
+ * Netlink refuses a request longer than the socket's send buffer less 32
+ * bytes (64 KiB less 32 by default): grow the buffer for a long one, a
+ * long member list or a window of many requests. The kernel doubles the
+ * size asked for, and caps it at net.core.wmem_max unless the caller
+ * may pass that limit (SO_SNDBUFFORCE, CAP_NET_ADMIN).
+ */
+static void shoal_nl_fit_sndbuf(struct shoal_nl *nl, size_t len)
+{
+	int fd = nl_socket_get_fd(nl->sk), cur = 0, want;
+	socklen_t optlen = sizeof(cur);
+
+	if (!getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &cur, &optlen) &&
+	    cur > 32 && len <= (size_t)cur - 32)
+		return;
+	want = len < INT_MAX / 2 ? (int)len + 32 : INT_MAX / 2;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+}
+
 static int shoal_nl_libnl_err(struct shoal_nl *nl, int nlerr)
 {
 	memset(&nl->err, 0, sizeof(nl->err));
@@ -305,23 +339,15 @@ static int shoal_nl_exchange(struct shoal_nl *nl, struct shoal_nl_ctx *ctx,
 			     struct nl_cb *cb)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(ctx->req->msg);
-	int ret, size;
+	int ret;
 
-	/*
-	 * Netlink refuses a request larger than the socket's send buffer
-	 * (net.core.wmem_default, about 200 KiB): a long member list asks
-	 * for more, which the kernel caps at net.core.wmem_max.
-	 */
-	if (nlh->nlmsg_len > SHOAL_NL_MSG_SIZE) {
-		size = nlh->nlmsg_len;
-		setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUF,
-			   &size, sizeof(size));
-	}
+	shoal_nl_fit_sndbuf(nl, nlh->nlmsg_len);
 	/* A fresh sequence number, also when a dump is sent again. */
 	nlh->nlmsg_seq = NL_AUTO_SEQ;
 	ret = nl_send_auto(nl->sk, ctx->req->msg);
 	if (ret < 0)
 		return shoal_nl_libnl_err(nl, ret);
+	ctx->seq = nlh->nlmsg_seq;
 
 	while (!ctx->done) {
 		ret = nl_recvmsgs(nl->sk, cb);
@@ -368,6 +394,7 @@ int shoal_nl_send(struct shoal_nl *nl, const struct shoal_nl_req *req)
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, shoal_nl_on_done, &ctx);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, shoal_nl_on_ack, &ctx);
 	nl_cb_err(cb, NL_CB_CUSTOM, shoal_nl_on_error, &ctx);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, shoal_nl_on_seq, &ctx);
 
 	for (tries = 1;; tries++) {
 		memset(&ctx, 0, sizeof(ctx));
@@ -466,7 +493,6 @@ static int shoal_nl_many_window(struct shoal_nl *nl, struct nl_msg **msgs,
 	struct iovec iov;
 	unsigned char *buf;
 	ssize_t ret;
-	int size;
 
 	for (i = 0; i < k; i++)
 		total += NLMSG_ALIGN(nlmsg_hdr(msgs[i])->nlmsg_len);
@@ -491,12 +517,7 @@ static int shoal_nl_many_window(struct shoal_nl *nl, struct nl_msg **msgs,
 	iov.iov_base = buf;
 	iov.iov_len = total;
 	msg.msg_iov = &iov;
-	/* As in shoal_nl_exchange(), for a window of one long request. */
-	if (total > SHOAL_NL_MSG_SIZE) {
-		size = total;
-		setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_SNDBUF,
-			   &size, sizeof(size));
-	}
+	shoal_nl_fit_sndbuf(nl, total);
 	ret = sendmsg(nl_socket_get_fd(nl->sk), &msg, 0);
 	explicit_bzero(buf, total);
 	free(buf);

@@ -284,8 +284,7 @@ static int shoal_peer_key_put(struct nl_msg *msg, int type,
 	    ((k->mark_only || (!k->remove && k->pairwise)) &&
 	     nla_put_u8(msg, SHOAL_A_KEY_PAIRWISE, k->pairwise)))
 		return -ENOMEM;
-	nla_nest_end(msg, nest);
-	return 0;
+	return nla_nest_end(msg, nest) ? -ENOMEM : 0;
 }
 
 static int shoal_peer_ips_put(struct nl_msg *msg,
@@ -305,8 +304,8 @@ static int shoal_peer_ips_put(struct nl_msg *msg,
 	for (i = 0; i < c->n_ips; i++)
 		if (shoal_prefix_put(msg, i + 1, &c->ips[i]))
 			return -ENOMEM;
-	nla_nest_end(msg, list);
-	return 0;
+	/* Past 64 KiB libnl takes the list out again, and says so. */
+	return nla_nest_end(msg, list) ? -ENOMEM : 0;
 }
 
 /**
@@ -340,7 +339,8 @@ int shoal_peer_conf_put(struct nl_msg *msg, const struct shoal_peer_conf *c)
 		for (i = 0; i < c->n_rx; i++)
 			if (shoal_peer_key_put(msg, i + 1, &c->rx[i]))
 				return -ENOMEM;
-		nla_nest_end(msg, list);
+		if (nla_nest_end(msg, list))
+			return -ENOMEM;
 	}
 	/* "tx-key remove" of a peer without one: nothing to send. */
 	if (c->has_tx && !c->tx_remove_current &&

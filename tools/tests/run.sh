@@ -46,6 +46,7 @@ CASES=(
 	peer_set_encoding
 	peer_del_and_show
 	peer_usage_errors
+	peer_too_many_ips
 	peer_kernel_errors
 	peer_bulk_file
 	peer_bulk_inline_keys
@@ -65,6 +66,7 @@ CASES=(
 	show_groups
 	show_module_without_groups
 	batch
+	batch_after_file
 	batch_force
 	batch_errors
 	batch_4096_lines
@@ -628,6 +630,20 @@ peer_set_encoding()
 	  rx-keys 9
 	  stats rx-packets 26 rx-bytes 2600 tx-packets 13 drop-auth 1
 	EOF
+}
+
+# One attribute holds at most 64 KiB, 2,340 IPv4 prefixes: libnl takes a
+# longer list out of the request again, which went without it (the fake
+# kernel takes 64 prefixes; peers_test.sh many_prefixes sends 1,200).
+peer_too_many_ips()
+{
+	local ips
+
+	populated
+	ips=$(for ((i = 0; i < 2341; i++)); do printf '10.%d.%d.0/24,' $((i >> 8)) $((i & 255)); done)
+	expect "2,341 prefixes" 1 '' '^shoal: building a netlink request: more than 64 KiB' \
+		-- peer set shoal0 id 12 allowed-ips "${ips%,}" &&
+	[[ ! -e $SHOAL_FAKE_LOG ]]
 }
 
 peer_del_and_show()
