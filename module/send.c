@@ -169,7 +169,7 @@ static bool shoal_send_counter(struct shoal_dev *sd, struct shoal_peer *peer,
 }
 
 /* The outer UDP header; the skb leaves the inner packet's context. */
-static void shoal_send_push_udp(struct sk_buff *skb, __be16 sport,
+static void shoal_send_push_udp(struct sock *sk, struct sk_buff *skb,
 				__be16 dport, bool xnet)
 {
 	struct udphdr *uh;
@@ -177,7 +177,11 @@ static void shoal_send_push_udp(struct sk_buff *skb, __be16 sport,
 	__skb_push(skb, sizeof(*uh));
 	skb_reset_transport_header(skb);
 	uh = udp_hdr(skb);
-	uh->source = sport;
+	/*
+	 * The socket's own port, not the device's setting, which a port
+	 * change clears apart from the socket this datagram leaves by.
+	 */
+	uh->source = inet_sk(sk)->inet_sport;
 	uh->dest = dport;
 	uh->len = htons(skb->len);
 	skb_scrub_packet(skb, xnet);
@@ -203,13 +207,13 @@ static void shoal_send_push_udp(struct sk_buff *skb, __be16 sport,
  */
 static int shoal_send_udp4(struct sock *sk, struct rtable *rt,
 			   struct sk_buff *skb, __be32 saddr, __be32 daddr,
-			   u8 tos, __be16 sport, __be16 dport, bool xnet)
+			   u8 tos, __be16 dport, bool xnet)
 {
 	struct net *net = dev_net(rt->dst.dev);
 	struct iphdr *iph;
 	int err;
 
-	shoal_send_push_udp(skb, sport, dport, xnet);
+	shoal_send_push_udp(sk, skb, dport, xnet);
 	udp_set_csum(false, skb, saddr, daddr, skb->len);
 	skb_dst_set(skb, &rt->dst);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
@@ -234,12 +238,12 @@ static int shoal_send_udp4(struct sock *sk, struct rtable *rt,
 static int shoal_send_udp6(struct sock *sk, struct dst_entry *dst,
 			   struct sk_buff *skb, const struct in6_addr *saddr,
 			   const struct in6_addr *daddr, u8 tos,
-			   __be16 sport, __be16 dport, bool xnet)
+			   __be16 dport, bool xnet)
 {
 	struct ipv6hdr *ip6h;
 	int err;
 
-	shoal_send_push_udp(skb, sport, dport, xnet);
+	shoal_send_push_udp(sk, skb, dport, xnet);
 	/*
 	 * skb_scrub_packet() cleared it: without it ip6_fragment() refuses a
 	 * datagram over the path MTU, which must leave in fragments as over
@@ -297,7 +301,7 @@ static int shoal_send_ip4(struct shoal_peer *peer, struct sock *sk,
 	}
 	shoal_send_note_pmtu(peer, &rt->dst, SHOAL_OVERHEAD_V4);
 	return shoal_send_udp4(sk, rt, skb, saddr, to->sin_addr.s_addr,
-			       tos, inet_sk(sk)->inet_sport, to->sin_port,
+			       tos, to->sin_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
 }
 
@@ -336,7 +340,7 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 	}
 	shoal_send_note_pmtu(peer, dst, SHOAL_OVERHEAD_V6);
 	return shoal_send_udp6(sk, dst, skb, &saddr, &to->sin6_addr, tos,
-			       inet_sk(sk)->inet_sport, to->sin6_port,
+			       to->sin6_port,
 			       !net_eq(sock_net(sk), dev_net(sd->dev)));
 }
 
