@@ -18,11 +18,48 @@
 #include "peer.h"
 #include "replay.h"
 
-const struct nla_policy shoal_key_policy[SHOAL_A_KEY_MAX + 1] = {
+/*
+ * A key entry takes different attributes where it appears: each place has
+ * its own policy, which names what does not belong there.
+ */
+#define SHOAL_NLA_REJECT(msg) { .type = NLA_REJECT, .reject_message = (msg) }
+#define SHOAL_NLA_NOT_PAIRWISE \
+	SHOAL_NLA_REJECT("Only a peer's receive key is marked pairwise")
+#define SHOAL_NLA_SLOT_ALONE \
+	SHOAL_NLA_REJECT("A key is activated or deleted by its slot alone")
+
+/* key-set: a device transmit key. */
+static const struct nla_policy shoal_dev_key_policy[SHOAL_A_KEY_MAX + 1] = {
 	[SHOAL_A_KEY_SLOT]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[SHOAL_A_KEY_ID]	= { .type = NLA_U8 },
 	[SHOAL_A_KEY_MATERIAL]	= NLA_POLICY_EXACT_LEN(SHOAL_KEY_LEN),
+	[SHOAL_A_KEY_PAIRWISE]	= SHOAL_NLA_NOT_PAIRWISE,
+};
+
+/* key-activate and key-del: a slot alone. */
+static const struct nla_policy shoal_key_slot_policy[SHOAL_A_KEY_MAX + 1] = {
+	[SHOAL_A_KEY_SLOT]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[SHOAL_A_KEY_ID]	= SHOAL_NLA_SLOT_ALONE,
+	[SHOAL_A_KEY_MATERIAL]	= SHOAL_NLA_SLOT_ALONE,
+	[SHOAL_A_KEY_PAIRWISE]	= SHOAL_NLA_NOT_PAIRWISE,
+};
+
+/* A peer's receive key: by id, and the only one marked pairwise. */
+const struct nla_policy shoal_peer_rxkey_policy[SHOAL_A_KEY_MAX + 1] = {
+	[SHOAL_A_KEY_SLOT]	=
+		SHOAL_NLA_REJECT("Receive keys have no slot, only an id"),
+	[SHOAL_A_KEY_ID]	= { .type = NLA_U8 },
+	[SHOAL_A_KEY_MATERIAL]	= NLA_POLICY_EXACT_LEN(SHOAL_KEY_LEN),
 	[SHOAL_A_KEY_PAIRWISE]	= NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+/* A peer's pairwise transmit key: by id. */
+const struct nla_policy shoal_peer_txkey_policy[SHOAL_A_KEY_MAX + 1] = {
+	[SHOAL_A_KEY_SLOT]	=
+		SHOAL_NLA_REJECT("A pairwise key has an id and no slot"),
+	[SHOAL_A_KEY_ID]	= { .type = NLA_U8 },
+	[SHOAL_A_KEY_MATERIAL]	= NLA_POLICY_EXACT_LEN(SHOAL_KEY_LEN),
+	[SHOAL_A_KEY_PAIRWISE]	= SHOAL_NLA_NOT_PAIRWISE,
 };
 
 static struct netlink_range_validation shoal_replay_window_range = {
@@ -48,12 +85,19 @@ static const struct nla_policy shoal_dev_set_policy[SHOAL_A_DEV_MAX + 1] = {
 	[SHOAL_A_DEV_KEY_LIMIT]	= NLA_POLICY_MIN(NLA_U64, 1),
 };
 
-/* key-set, key-activate and key-del take the same attributes. */
 static const struct nla_policy shoal_key_set_policy[SHOAL_A_DEV_MAX + 1] = {
 	[SHOAL_A_DEV_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[SHOAL_A_DEV_IFNAME]	= { .type = NLA_NUL_STRING,
 				    .len = IFNAMSIZ - 1 },
-	[SHOAL_A_DEV_KEYS]	= NLA_POLICY_NESTED_ARRAY(shoal_key_policy),
+	[SHOAL_A_DEV_KEYS]	= NLA_POLICY_NESTED_ARRAY(shoal_dev_key_policy),
+};
+
+/* key-activate and key-del. */
+static const struct nla_policy shoal_key_slot_op_policy[SHOAL_A_DEV_MAX + 1] = {
+	[SHOAL_A_DEV_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[SHOAL_A_DEV_IFNAME]	= { .type = NLA_NUL_STRING,
+				    .len = IFNAMSIZ - 1 },
+	[SHOAL_A_DEV_KEYS]	= NLA_POLICY_NESTED_ARRAY(shoal_key_slot_policy),
 };
 
 /**
@@ -330,10 +374,11 @@ out:
 }
 
 /*
- * The one key entry of a key-set/activate/del request, parsed into @tb;
- * its slot is required.
+ * The one key entry of a key-set/activate/del request, parsed into @tb
+ * by the command's key @policy; its slot is required.
  */
 static int shoal_nl_key_parse(struct genl_info *info,
+			      const struct nla_policy *policy,
 			      struct nlattr *tb[SHOAL_A_KEY_MAX + 1])
 {
 	struct nlattr *keys = info->attrs[SHOAL_A_DEV_KEYS];
@@ -357,7 +402,7 @@ static int shoal_nl_key_parse(struct genl_info *info,
 				    "A keys entry is required");
 		return -EINVAL;
 	}
-	err = nla_parse_nested(tb, SHOAL_A_KEY_MAX, entry, shoal_key_policy,
+	err = nla_parse_nested(tb, SHOAL_A_KEY_MAX, entry, policy,
 			       info->extack);
 	if (err)
 		return err;
@@ -384,18 +429,7 @@ static int shoal_nl_key_apply(struct shoal_dev *sd, enum shoal_key_op op,
 	struct shoal_txkey *nk;
 	u8 id;
 
-	if (tb[SHOAL_A_KEY_PAIRWISE]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_PAIRWISE],
-				    "Only a peer's receive key is marked pairwise");
-		return -EINVAL;
-	}
 	if (op != SHOAL_KEY_OP_SET) {
-		if (tb[SHOAL_A_KEY_ID] || tb[SHOAL_A_KEY_MATERIAL]) {
-			NL_SET_ERR_MSG_ATTR(extack,
-					    tb[SHOAL_A_KEY_ID] ?: tb[SHOAL_A_KEY_MATERIAL],
-					    "A key is activated or deleted by its slot alone");
-			return -EINVAL;
-		}
 		if (!k) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_SLOT],
 					    "The key slot is empty");
@@ -442,7 +476,9 @@ static int shoal_nl_key_do(struct genl_info *info, enum shoal_key_op op)
 	struct shoal_dev *sd;
 	int err;
 
-	err = shoal_nl_key_parse(info, tb);
+	err = shoal_nl_key_parse(info, op == SHOAL_KEY_OP_SET ?
+				 shoal_dev_key_policy : shoal_key_slot_policy,
+				 tb);
 	if (err)
 		return err;
 	rtnl_lock();
@@ -522,8 +558,8 @@ static const struct nla_policy shoal_peer_new_policy[SHOAL_A_PEER_MAX + 1] = {
 	[SHOAL_A_PEER_ENDPOINT_IPV6] = NLA_POLICY_EXACT_LEN(16),
 	[SHOAL_A_PEER_ENDPOINT_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
 	[SHOAL_A_PEER_ALLOWED_IPS] = NLA_POLICY_NESTED_ARRAY(shoal_nl_prefix_policy),
-	[SHOAL_A_PEER_RX_KEYS]	= NLA_POLICY_NESTED_ARRAY(shoal_key_policy),
-	[SHOAL_A_PEER_TX_KEY]	= NLA_POLICY_NESTED(shoal_key_policy),
+	[SHOAL_A_PEER_RX_KEYS]	= NLA_POLICY_NESTED_ARRAY(shoal_peer_rxkey_policy),
+	[SHOAL_A_PEER_TX_KEY]	= NLA_POLICY_NESTED(shoal_peer_txkey_policy),
 	[SHOAL_A_PEER_KEEPALIVE] = { .type = NLA_U16 },
 };
 
@@ -614,14 +650,14 @@ static const struct genl_ops shoal_genl_ops[] = {
 	{
 		.cmd	= SHOAL_CMD_KEY_ACTIVATE,
 		.doit	= shoal_nl_key_activate_doit,
-		.policy	= shoal_key_set_policy,
+		.policy	= shoal_key_slot_op_policy,
 		.maxattr = SHOAL_A_DEV_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= SHOAL_CMD_KEY_DEL,
 		.doit	= shoal_nl_key_del_doit,
-		.policy	= shoal_key_set_policy,
+		.policy	= shoal_key_slot_op_policy,
 		.maxattr = SHOAL_A_DEV_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},

@@ -15,7 +15,8 @@ struct shoal_peer;
 struct shoal_txkey;
 
 extern struct genl_family shoal_genl_family;
-extern const struct nla_policy shoal_key_policy[SHOAL_A_KEY_MAX + 1];
+extern const struct nla_policy shoal_peer_rxkey_policy[SHOAL_A_KEY_MAX + 1];
+extern const struct nla_policy shoal_peer_txkey_policy[SHOAL_A_KEY_MAX + 1];
 extern const struct nla_policy shoal_nl_prefix_policy[SHOAL_A_PREFIX_MAX + 1];
 
 /*

@@ -208,17 +208,12 @@ static int shoal_nl_parse_rxkeys(struct nlattr *keys,
 			return -E2BIG;
 		}
 		err = nla_parse_nested(tb, SHOAL_A_KEY_MAX, entry,
-				       shoal_key_policy, extack);
+				       shoal_peer_rxkey_policy, extack);
 		if (err)
 			return err;
 		if (!tb[SHOAL_A_KEY_ID]) {
 			NL_SET_ERR_MSG_ATTR(extack, entry,
 					    "A receive key needs an id");
-			return -EINVAL;
-		}
-		if (tb[SHOAL_A_KEY_SLOT]) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_SLOT],
-					    "Receive keys have no slot, only an id");
 			return -EINVAL;
 		}
 		op->id = nla_get_u8(tb[SHOAL_A_KEY_ID]);
@@ -251,18 +246,13 @@ static int shoal_nl_parse_txkey(struct shoal_dev *sd, struct nlattr *attr,
 	struct nlattr *tb[SHOAL_A_KEY_MAX + 1];
 	int err;
 
-	err = nla_parse_nested(tb, SHOAL_A_KEY_MAX, attr, shoal_key_policy,
-			       extack);
+	err = nla_parse_nested(tb, SHOAL_A_KEY_MAX, attr,
+			       shoal_peer_txkey_policy, extack);
 	if (err)
 		return err;
-	if (!tb[SHOAL_A_KEY_ID] || tb[SHOAL_A_KEY_SLOT]) {
+	if (!tb[SHOAL_A_KEY_ID]) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "A pairwise key has an id and no slot");
-		return -EINVAL;
-	}
-	if (tb[SHOAL_A_KEY_PAIRWISE]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[SHOAL_A_KEY_PAIRWISE],
-				    "Only a peer's receive key is marked pairwise");
+				    "A pairwise key needs an id");
 		return -EINVAL;
 	}
 	c->has_tx = true;

@@ -163,6 +163,12 @@ misplaced_attrs()
 		ask(3, dev, u32(3, 2), nl.nla(7 | N, prefix(2 + 256)))
 		ask(3, dev, u32(3, 2), nl.nla(9 | N, u8(2, 1) + key + u8(8, 1)))
 		ask(3, dev, u32(3, 2), nl.nla(7 | N, prefix(2)))
+		ask(3, dev, u32(3, 3), nl.nla(8 | N, nl.nla(1 | N, u8(1, 0) +
+		                                             u8(2, 1) + key)))
+		ask(3, dev, u32(3, 3), nl.nla(9 | N, u8(1, 0) + u8(2, 1) + key))
+		ask(9, dev, keys(u8(1, 0), u8(8, 0)))
+		ask(7, dev, keys(u8(1, 1), u8(2, 2), key,
+		                 nl.nla(5, struct.pack("=Q", 0))))
 		group = nl.nla(4 | N, u16(1, 2) + nl.nla(2, bytes([239, 1, 0, 0])) +
 		               u8(3, 16))
 		ask(11, dev, u32(3, 7), group, nl.nla(7 | N, u32(1, 2) + b"\x08\0"))
@@ -176,13 +182,19 @@ ok
 ERR EAFNOSUPPORT A prefix family is AF_INET or AF_INET6
 ERR EINVAL Only a peer's receive key is marked pairwise
 ok
+ERR EINVAL Receive keys have no slot, only an id
+ERR EINVAL A pairwise key has an id and no slot
+ERR EINVAL Only a peer's receive key is marked pairwise
+ERR EINVAL Unsupported attribute
 ERR EINVAL A member list ends in a partial entry
 ok"
 	expect_eq "peer" "$(shoal_json "$A" shoal0 | $PY -c '
 import json, sys
 d = json.load(sys.stdin)[0]
-print([(p["sender_id"], p["allowed_ips"]) for p in d["peers"]])')" \
-		"[(2, ['10.0.0.2/32'])]"
+print([(p["sender_id"], p["allowed_ips"]) for p in d["peers"]])
+print([(k["slot"], k["id"], k["active"]) for k in d["keys"]])')" \
+		"[(2, ['10.0.0.2/32'])]
+[(0, 1, True)]"
 	expect_eq "group" "$(ip netns exec "$A" shoal -j group show shoal0 |
 		$PY -c 'import json,sys; print([(g["id"], g["members"]) for g in json.load(sys.stdin)])')" \
 		"[(7, [2])]"
