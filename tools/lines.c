@@ -89,6 +89,12 @@ int shoal_split_words(char *line, char ***words, int *n)
 	return 0;
 }
 
+/*
+ * Standard input's stream buffer: it stays the stream's after the reader
+ * is done, so it cannot be freed.
+ */
+static char shoal_lines_stdin_buf[BUFSIZ];
+
 /**
  * shoal_lines_open - open a file to read it a line at a time
  * @r: the reader; shoal_lines_close() it whatever this returns
@@ -96,7 +102,7 @@ int shoal_split_words(char *line, char ***words, int *n)
  * @numbered: name a line "line N" in errors, rather than "FILE:N"
  *
  * Return: 0; -EINVAL when standard input was read already; -EIO when the
- * file cannot be opened. Both after printing why.
+ * file cannot be opened; -ENOMEM. All after printing why.
  */
 int shoal_lines_open(struct shoal_lines *r, const char *path, bool numbered)
 {
@@ -109,14 +115,62 @@ int shoal_lines_open(struct shoal_lines *r, const char *path, bool numbered)
 		if (shoal_stdin_claim())
 			return -EINVAL;
 		r->f = stdin;
-		return 0;
+		r->iobuf = shoal_lines_stdin_buf;
+	} else {
+		r->f = fopen(path, "re");
+		if (!r->f) {
+			shoal_perror("opening %s", path);
+			return -EIO;
+		}
+		r->iobuf = malloc(BUFSIZ);
+		if (!r->iobuf) {
+			shoal_err("reading %s: %s", path, strerror(ENOMEM));
+			return -ENOMEM;
+		}
 	}
-	r->f = fopen(path, "re");
-	if (!r->f) {
-		shoal_perror("opening %s", path);
-		return -EIO;
-	}
+	/* A line may be a key: its text must not stay in a freed buffer. */
+	setvbuf(r->f, r->iobuf, _IOFBF, BUFSIZ);
 	return 0;
+}
+
+/* The line buffer, doubled; the old one is wiped before it is freed. */
+static int shoal_lines_enlarge(struct shoal_lines *r)
+{
+	size_t size = r->size ? 2 * r->size : 128;
+	char *line = malloc(size);
+
+	if (!line)
+		return -ENOMEM;
+	if (r->line) {
+		memcpy(line, r->line, r->size);
+		shoal_wipe(r->line, r->size);
+		free(r->line);
+	}
+	r->line = line;
+	r->size = size;
+	return 0;
+}
+
+/*
+ * getline(), but without leaving text in freed memory. Return: the line's
+ * length, 0 at the end of the file or on an error, or -ENOMEM.
+ */
+static ssize_t shoal_lines_read(struct shoal_lines *r)
+{
+	size_t len = 0;
+	int c;
+
+	/* The tool has one thread: no stream lock per character. */
+	while ((c = getc_unlocked(r->f)) != EOF) {
+		if (len + 2 > r->size && shoal_lines_enlarge(r))
+			return -ENOMEM;
+		r->line[len++] = c;
+		if (c == '\n')
+			break;
+	}
+	if (len)
+		r->line[len] = '\0';
+	return len;
 }
 
 /**
@@ -133,6 +187,7 @@ int shoal_lines_open(struct shoal_lines *r, const char *path, bool numbered)
  */
 int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv)
 {
+	ssize_t len;
 	int err;
 
 	if (!r->pushed) {
@@ -140,7 +195,12 @@ int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv)
 		r->pushed = true;
 	}
 	for (;;) {
-		if (getline(&r->line, &r->size, r->f) < 0)
+		len = shoal_lines_read(r);
+		if (len == -ENOMEM) {
+			shoal_err("reading %s: %s", r->name, strerror(ENOMEM));
+			return -ENOMEM;
+		}
+		if (!len)
 			break;
 		r->lineno++;
 		if (r->numbered)
@@ -171,8 +231,8 @@ int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv)
  * shoal_lines_close - close what shoal_lines_open() opened
  * @r: the reader
  *
- * The line buffer is wiped: a line may name a key file, or be a key put
- * where a file name should be.
+ * The line and stream buffers are wiped: a line may hold a key inline,
+ * name a key file, or be a key put where a file name should be.
  */
 void shoal_lines_close(struct shoal_lines *r)
 {
@@ -184,5 +244,10 @@ void shoal_lines_close(struct shoal_lines *r)
 	free(r->words);
 	if (r->f && r->f != stdin)
 		fclose(r->f);
+	if (r->iobuf) {
+		shoal_wipe(r->iobuf, BUFSIZ);
+		if (r->iobuf != shoal_lines_stdin_buf)
+			free(r->iobuf);
+	}
 	memset(r, 0, sizeof(*r));
 }

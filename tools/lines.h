@@ -20,6 +20,7 @@ struct shoal_lines {
 	unsigned int lineno;
 	char *line;
 	size_t size;
+	char *iobuf;		/* the stream's buffer, wiped at the end */
 	char **words;		/* NULL-terminated, pointing into @line */
 	char where[SHOAL_LINES_WHERE_MAX];
 };

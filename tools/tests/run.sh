@@ -954,8 +954,15 @@ no_leaks()
 		echo "# valgrind missing"
 		return 0
 	fi
+	# Lines longer than the first line buffer, inline keys, key files.
+	keyfiles
+	printf 'id 40 allowed-ips %s rx-key 1 inline %s\n' \
+		"$(seq -f 10.0.%g.0/24 0 40 | paste -sd,)" "$(<"$TMP/k0")" >"$TMP/vgpeers"
+	printf 'key set shoal0 slot 1 id 4 %s\npeer add shoal0 --file %s\n' \
+		"$TMP/kff" "$TMP/vgpeers" >"$TMP/vgbatch"
 	for args in "help" "show" "-j -p show" "show nosuch" "set shoal0 port 1 id 0" \
-		    "set shoal0 port 40001 id 3" "set shoal0 mtu 1"
+		    "set shoal0 port 40001 id 3" "set shoal0 mtu 1" \
+		    "peer add shoal1 --file $TMP/vgpeers" "-b $TMP/vgbatch"
 	do
 		# shellcheck disable=SC2086
 		LD_PRELOAD="$FAKE" valgrind -q --leak-check=full \
