@@ -11,6 +11,7 @@
 # and applications joined on beta's and gamma's shoal0 receive it.
 
 set -euo pipefail
+umask 077	# key files are private; shoal warns otherwise
 
 hosts=(alpha beta gamma)
 suffix=$$

@@ -10,6 +10,10 @@
 # with `ktap_run case_a case_b ...`. A case fails on the first command that
 # fails (set -e inside its subshell); it skips by calling `skip REASON`.
 
+# Key files are private, as the tool expects: it warns about any that
+# others can read.
+umask 077
+
 readonly KSFT_PASS=0
 readonly KSFT_FAIL=1
 readonly KSFT_SKIP=4

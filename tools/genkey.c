@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "keyfile.h"
 #include "shoal.h"
@@ -34,6 +35,8 @@ static int shoal_genkey_main(const struct shoal_cmd *cmd, int argc,
 		}
 		got += n;
 	}
+	if (shoal_key_file_exposed(STDOUT_FILENO))
+		shoal_err("warning: writing a key to a file that users other than its owner can read (umask 077 first)");
 	shoal_key_encode(text, key);
 	puts(text);
 	shoal_wipe(key, sizeof(key));

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "keyfile.h"
@@ -128,6 +129,22 @@ bad:
 	return -EINVAL;
 }
 
+/**
+ * shoal_key_file_exposed - whether users other than its owner can read a file
+ * @fd: the file, open
+ *
+ * Only regular files count: a pipe or a terminal has no readers to fear.
+ *
+ * Return: true when the group or others have any access to it.
+ */
+bool shoal_key_file_exposed(int fd)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	       (st.st_mode & (S_IRWXG | S_IRWXO));
+}
+
 /* Reads all of @fd, at most @size - 1 bytes; -EFBIG past that. */
 static ssize_t shoal_key_slurp(int fd, char *buf, size_t size)
 {
@@ -180,6 +197,9 @@ int shoal_key_read(int dirfd, const char *path, uint8_t key[SHOAL_KEY_LEN])
 			shoal_perror("reading key file %s", path);
 			return -EIO;
 		}
+		if (shoal_key_file_exposed(fd))
+			shoal_err("warning: key file %s can be read by users other than its owner (chmod go=)",
+				  path);
 	}
 	len = shoal_key_slurp(fd, buf, sizeof(buf));
 	if (!in)

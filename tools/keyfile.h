@@ -4,6 +4,7 @@
 #ifndef SHOAL_KEYFILE_H
 #define SHOAL_KEYFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@ void shoal_key_encode(char out[SHOAL_KEY_B64_LEN + 1],
 		      const uint8_t key[SHOAL_KEY_LEN]);
 int shoal_key_decode(const char *s, size_t len, uint8_t key[SHOAL_KEY_LEN]);
 int shoal_key_read(int dirfd, const char *path, uint8_t key[SHOAL_KEY_LEN]);
+bool shoal_key_file_exposed(int fd);
 void shoal_wipe(void *p, size_t len);
 
 /*

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <netlink/attr.h>
@@ -199,11 +198,9 @@ static void shoal_peer_bulk_exposed(const struct shoal_lines *r,
 				    const struct shoal_peer_line *lines,
 				    size_t n)
 {
-	struct stat st;
 	size_t i;
 
-	if (r->f == stdin || fstat(fileno(r->f), &st) ||
-	    !(st.st_mode & (S_IRWXG | S_IRWXO)))
+	if (r->f == stdin || !shoal_key_file_exposed(fileno(r->f)))
 		return;
 	for (i = 0; i < n; i++) {
 		if (shoal_peer_conf_inline(&lines[i].conf)) {

@@ -844,7 +844,7 @@ main()
 	local t0
 
 	t0=$(date +%s)
-	umask 077	# wg refuses world-readable key files
+	umask 077	# wg refuses world-readable key files, shoal warns
 	mkdir -p "$OUT"
 	: >"$OUT/raw.jsonl"
 	WORK=$(mktemp -d)

@@ -13,6 +13,8 @@ cd "$(dirname "$0")" || exit 1
 
 SHOAL=$(realpath ../shoal)
 FAKE=$(realpath fakenl.so)
+# Key files are private, as the tool asks: it warns about others.
+umask 077
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export SHOAL_FAKE_STATE=$TMP/state SHOAL_FAKE_LOG=$TMP/log
@@ -36,6 +38,7 @@ CASES=(
 	set_warning
 	set_device_settings
 	genkey
+	key_file_exposed
 	key_encoding
 	key_errors
 	key_alphabet
@@ -394,6 +397,26 @@ genkey()
 	# What genkey prints, key set takes, and sends as those 32 bytes.
 	expect "key set from genkey" 0 '' '' -- key set shoal0 slot 1 id 1 "$TMP/gen1" &&
 	grep -q "3:bin:$(python3 -c 'import base64, sys; print(base64.b64decode(open(sys.argv[1]).read()).hex())' "$TMP/gen1")}}\$" "$SHOAL_FAKE_LOG"
+}
+
+# A key in a file others can read: a warning, the key taken all the same.
+key_file_exposed()
+{
+	keyfiles
+	chmod 640 "$TMP/k0" &&
+	expect "group can read" 0 '' \
+		"^shoal: warning: key file $TMP/k0 can be read by users other than its owner" \
+		-- key set shoal0 slot 1 id 9 "$TMP/k0" &&
+	[[ $(wc -l <"$TMP/err") == 1 && $(grep -c '^cmd 7 ' "$SHOAL_FAKE_LOG") == 1 ]] &&
+	chmod 600 "$TMP/k0" &&
+	expect "owner only" 0 '' '' -- key set shoal0 slot 1 id 9 "$TMP/k0" &&
+	expect "standard input" 0 '' '' -- key set shoal0 slot 1 id 9 - <"$TMP/kff" &&
+	# genkey into a file others can read, into a private one, into a pipe.
+	(umask 022 && "$SHOAL" genkey >"$TMP/g1" 2>"$TMP/err") &&
+	grep -q "^shoal: warning: writing a key to a file that users other than its owner can read" "$TMP/err" &&
+	[[ $(wc -c <"$TMP/g1") == 45 ]] &&
+	"$SHOAL" genkey >"$TMP/g2" 2>"$TMP/err" && [[ ! -s $TMP/err ]] &&
+	"$SHOAL" genkey 2>"$TMP/err" | cat >/dev/null && [[ ! -s $TMP/err ]]
 }
 
 key_encoding()
