@@ -12,6 +12,7 @@
 #include <inttypes.h>
 
 #include "json.h"
+#include "util.h"
 
 static void shoal_json_put(FILE *f, const char *s, size_t n)
 {
@@ -83,39 +84,15 @@ static void shoal_json_member(struct shoal_json *j, const char *key)
 	}
 }
 
-/* Length of the UTF-8 sequence at @s; 0 unless well-formed (RFC 3629). */
-static size_t shoal_json_utf8_len(const unsigned char *s)
-{
-	unsigned int cp, n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 1, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 2, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 3, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i <= n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n + 1;
-}
-
 /**
  * shoal_json_escape - print a string as a JSON string literal
  * @f: the stream
  * @s: the string, any bytes
  *
  * Device names are bytes, not text: a byte that is not part of valid UTF-8
- * becomes U+FFFD, so the output is always valid JSON.
+ * becomes U+FFFD, so the output is always valid JSON. Control characters,
+ * DEL and C1 included, are escaped, so that printing it to a terminal
+ * cannot send it commands.
  */
 void shoal_json_escape(FILE *f, const char *s)
 {
@@ -126,7 +103,7 @@ void shoal_json_escape(FILE *f, const char *s)
 		size_t n;
 
 		/* Printable ASCII but the quote and backslash, in one go. */
-		for (n = 0; p[n] >= 0x20 && p[n] < 0x80 && p[n] != '"' &&
+		for (n = 0; p[n] >= 0x20 && p[n] < 0x7f && p[n] != '"' &&
 			    p[n] != '\\'; n++)
 			;
 		if (n) {
@@ -134,10 +111,15 @@ void shoal_json_escape(FILE *f, const char *s)
 			p += n;
 			continue;
 		}
-		n = shoal_json_utf8_len(p);
+		n = shoal_utf8_len(p);
 		if (!n) {
 			shoal_json_puts(f, "\\ufffd");
 			p++;
+			continue;
+		}
+		if (shoal_utf8_c1(p, n)) {
+			fprintf(f, "\\u%04x", p[1]);
+			p += n;
 			continue;
 		}
 		if (n > 1) {
@@ -168,7 +150,7 @@ void shoal_json_escape(FILE *f, const char *s)
 			shoal_json_puts(f, "\\t");
 			break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20 || *p == 0x7f)
 				fprintf(f, "\\u%04x", *p);
 			else
 				shoal_json_putc(f, *p);

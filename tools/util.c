@@ -296,22 +296,70 @@ void *shoal_grow_secret(void *array, size_t n, size_t *cap, size_t first,
 }
 
 /**
+ * shoal_utf8_len - length of the UTF-8 sequence a string starts with
+ * @s: the string
+ *
+ * Return: 1 to 4; 0 unless the sequence is well-formed (RFC 3629).
+ */
+size_t shoal_utf8_len(const unsigned char *s)
+{
+	unsigned int cp, n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 1, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 2, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 3, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i <= n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n + 1;
+}
+
+/* Whether the UTF-8 sequence of @n bytes at @s is a C1 control character. */
+bool shoal_utf8_c1(const unsigned char *s, size_t n)
+{
+	return n == 2 && s[0] == 0xc2 && s[1] < 0xa0;
+}
+
+/**
  * shoal_print_name - print a name that came from the kernel, for a terminal
  * @f: the stream
  * @s: the name
  *
  * Device names may hold any byte but '/', ':' and blanks, escape sequences
- * included; control characters are printed as \xNN.
+ * included. Control characters (C0, DEL and C1), backslashes and bytes
+ * outside UTF-8 are printed as \xNN.
  */
 void shoal_print_name(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = *s;
+	const unsigned char *p = (const unsigned char *)s;
 
-		if (c < 0x20 || c == 0x7f || c == '\\')
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
+	while (*p) {
+		size_t n = shoal_utf8_len(p), i;
+
+		if (n == 1 && *p >= 0x20 && *p != 0x7f && *p != '\\') {
+			fputc(*p++, f);
+			continue;
+		}
+		if (n > 1 && !shoal_utf8_c1(p, n)) {
+			fwrite(p, 1, n, f);
+			p += n;
+			continue;
+		}
+		for (i = 0; i < (n ?: 1); i++)
+			fprintf(f, "\\x%02x", p[i]);
+		p += n ?: 1;
 	}
 }
 

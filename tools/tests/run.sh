@@ -267,16 +267,22 @@ show_many_devices()
 show_odd_names()
 {
 	# Device names are bytes: quotes, backslashes, escapes, non-UTF-8.
-	printf '5 a"b\\c 1 2\n6 e\033[31m 3 4\n7 \xff\xc3\xa9 5 6\n' >"$SHOAL_FAKE_STATE"
+	# C1 controls (CSI is 0x9b) as UTF-8 and alone; U+201B ends in 0x9b.
+	printf '5 a"b\\c 1 2\n6 e\033[31m 3 4\n7 \xff\xc3\xa9 5 6\n8 f\xc2\x9b2J\x9b\xe2\x80\x9b\x7f 7 8\n' >"$SHOAL_FAKE_STATE"
 	expect "-j show" 0 '*' '' -- -j show &&
 	python3 - "$TMP/out" <<-'EOF' &&
 	import json, sys
+	raw = open(sys.argv[1], "rb").read()
+	assert b"\xc2\x9b" not in raw and b"\x7f" not in raw, raw
 	d = json.load(open(sys.argv[1], encoding="utf-8"))
-	assert [x["ifname"] for x in d] == ['a"b\\c', "e\x1b[31m", "\ufffd\u00e9"], d
+	assert [x["ifname"] for x in d] == ['a"b\\c', "e\x1b[31m", "\ufffd\u00e9",
+	                                    "f\u009b2J\ufffd\u201b\x7f"], d
 	EOF
 	expect show 0 '*' '' -- show &&
 	grep -qF 'a"b\x5cc: ifindex 5' "$TMP/out" &&
-	grep -qF 'e\x1b[31m: ifindex 6' "$TMP/out"
+	grep -qF 'e\x1b[31m: ifindex 6' "$TMP/out" &&
+	grep -qF '\xffé: ifindex 7' "$TMP/out" &&
+	grep -qF "f\\xc2\\x9b2J\\x9b$(printf '\xe2\x80\x9b')\\x7f: ifindex 8" "$TMP/out"
 }
 
 dump_interrupted()
