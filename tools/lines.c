@@ -153,7 +153,8 @@ static int shoal_lines_enlarge(struct shoal_lines *r)
 
 /*
  * getline(), but without leaving text in freed memory. Return: the line's
- * length, 0 at the end of the file or on an error, or -ENOMEM.
+ * length, 0 at the end of the file or on a read error (a line it broke
+ * off is not taken), or -ENOMEM.
  */
 static ssize_t shoal_lines_read(struct shoal_lines *r)
 {
@@ -168,6 +169,8 @@ static ssize_t shoal_lines_read(struct shoal_lines *r)
 		if (c == '\n')
 			break;
 	}
+	if (ferror(r->f))
+		return 0;
 	if (len)
 		r->line[len] = '\0';
 	return len;
@@ -182,7 +185,7 @@ static ssize_t shoal_lines_read(struct shoal_lines *r)
  * Errors printed until the next call or shoal_lines_close() name the line.
  *
  * Return: 1 for a line; 0 at the end; -EINVAL for a line that cannot be
- * split (after printing why; the next call reads on); -EIO when the file
+ * split or holds a NUL byte (after printing why; the next call reads on); -EIO when the file
  * cannot be read, -ENOMEM (both after printing why).
  */
 int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv)
@@ -197,6 +200,9 @@ int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv)
 	for (;;) {
 		len = shoal_lines_read(r);
 		if (len == -ENOMEM) {
+			/* No line number: it is none of the lines read. */
+			shoal_err_pop();
+			r->pushed = false;
 			shoal_err("reading %s: %s", r->name, strerror(ENOMEM));
 			return -ENOMEM;
 		}
@@ -208,6 +214,11 @@ int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv)
 		else
 			snprintf(r->where, sizeof(r->where), "%s:%u", r->name,
 				 r->lineno);
+		/* Text after a NUL would be dropped unseen. */
+		if (strlen(r->line) != (size_t)len) {
+			shoal_err("a NUL byte in the line");
+			return -EINVAL;
+		}
 		err = shoal_split_words(r->line, &r->words, argc);
 		if (err == -ENOMEM)
 			shoal_err("%s", strerror(ENOMEM));

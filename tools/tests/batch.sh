@@ -110,6 +110,13 @@ batch_errors()
 	[[ ! -e $SHOAL_FAKE_LOG ]] &&
 	printf 'group member add shoal0 id 8 members 13\nshow nosuch\n' >"$TMP/batch" &&
 	expect "-n applies" 1 '' '^shoal: entering network namespace nosuch-netns' -- -n "nosuch-netns-$$" -b "$TMP/batch" &&
+	[[ ! -e $SHOAL_FAKE_LOG ]] &&
+	# What follows a NUL byte would be lost: the line is refused.
+	printf 'set shoal0 id 3\0 port 9\n' >"$TMP/batch" &&
+	expect "a NUL byte" 1 '' '^shoal: line 1: a NUL byte in the line$' -- -b "$TMP/batch" &&
+	printf 'id 40 keepalive 5\0 rx-key 1 x\n' >"$TMP/batch" &&
+	expect "a NUL byte in a peer file" 2 '' "^shoal: $TMP/batch:1: a NUL byte in the line\$" \
+		-- peer add shoal0 --file "$TMP/batch" &&
 	[[ ! -e $SHOAL_FAKE_LOG ]]
 }
 
