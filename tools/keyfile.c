@@ -133,16 +133,18 @@ bad:
  * shoal_key_file_exposed - whether users other than its owner can read a file
  * @fd: the file, open
  *
- * Only regular files count: a pipe or a terminal has no readers to fear.
+ * Regular files and named pipes count; an anonymous pipe is its owner's
+ * alone, and a terminal or a socket has no mode to go by.
  *
- * Return: true when the group or others have any access to it.
+ * Return: true when the group or others may read it.
  */
 bool shoal_key_file_exposed(int fd)
 {
 	struct stat st;
 
-	return !fstat(fd, &st) && S_ISREG(st.st_mode) &&
-	       (st.st_mode & (S_IRWXG | S_IRWXO));
+	return !fstat(fd, &st) &&
+	       (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)) &&
+	       (st.st_mode & (S_IRGRP | S_IROTH));
 }
 
 /* Reads all of @fd, at most @size - 1 bytes; -EFBIG past that. */
