@@ -74,6 +74,47 @@ def policy_entries(text):
     return out
 
 
+def reject_names(text):
+    """NLA_REJECT and the macros that stand for a refusing entry."""
+    names = ["NLA_REJECT"]
+    for name, body in re.findall(r"#define\s+(\w+)(?:\([^)]*\))?((?:[^\n]*\\\n)*[^\n]*)",
+                                 text):
+        if any(n in body for n in names):
+            names.append(name)
+    return names
+
+
+def set_attrs(spec):
+    """{attribute enumerator: (set name, attribute)} over every set."""
+    fam = spec["name"]
+    out = {}
+    for aset in spec["attribute-sets"]:
+        prefix = aset.get("name-prefix", f"{fam}-a-{aset['name']}-")
+        for attr in aset["attributes"]:
+            out[c_name(prefix + attr["name"])] = (aset["name"], attr)
+    return out
+
+
+def check_nested(op, policies, rejects, enums, attr, entry):
+    """The nested policy an entry names accepts only its set's attributes."""
+    m = re.search(r"NESTED(?:_ARRAY)?\((\w+)\)", entry)
+    if not m or "nested-attributes" not in attr:
+        return []
+    pol = policies.get(m.group(1))
+    if pol is None:
+        return [f"{op}: no nested policy {m.group(1)}"]
+    errors = []
+    for enum, inner in pol.items():
+        if any(n in inner for n in rejects):
+            continue
+        where = enums.get(enum)
+        if where is None or where[0] != attr["nested-attributes"]:
+            errors.append(f"{op}: {m.group(1)} accepts {enum}, not in set {attr['nested-attributes']}")
+            continue
+        errors += check_entry(f"{op} {m.group(1)}", enum, where[1], inner)
+    return errors
+
+
 def op_policy(text, fam, op):
     """Name of the policy array the genl_ops entry of OP uses, or None."""
     block = re.search(r"\.cmd\s*=\s*" + c_name(f"{fam}-cmd-{op['name']}") +
@@ -116,6 +157,8 @@ def check_policies(spec, text):
     """Every attribute a do request takes is in that op's policy, typed."""
     errors = []
     policies = policy_entries(text)
+    rejects = reject_names(text)
+    enums = set_attrs(spec)
     fam = spec["name"]
     for op in spec["operations"]["list"]:
         if "do" not in op:
@@ -139,7 +182,11 @@ def check_policies(spec, text):
                 errors.append(f"{op['name']}: {enum} missing from policy")
                 continue
             errors += check_entry(op["name"], enum, attrs[attr_name], entry)
-        extra = set(pol) - {c_name(f"{fam}-a-{aset}-{n}") for n in wanted}
+            errors += check_nested(op["name"], policies, rejects, enums,
+                                   attrs[attr_name], entry)
+        accepted = {e for e, v in pol.items()
+                    if not any(n in v for n in rejects)}
+        extra = accepted - {c_name(f"{fam}-a-{aset}-{n}") for n in wanted}
         if extra:
             errors.append(f"{op['name']}: policy accepts {sorted(extra)} the spec does not")
         flags = op.get("flags", [])
