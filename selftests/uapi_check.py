@@ -45,17 +45,24 @@ def header_enums(text):
     return values
 
 
-def expected(spec):
-    """Names and values the spec implies, in the kernel's ynl conventions."""
+def set_attrs(spec):
+    """{attribute enumerator: (set name, attribute, value)}, every set."""
     fam = spec["name"]
-    want = {}
+    out = {}
     for aset in spec["attribute-sets"]:
         prefix = aset.get("name-prefix", f"{fam}-a-{aset['name']}-")
         val = 1
         for attr in aset["attributes"]:
             val = attr.get("value", val)
-            want[c_name(prefix + attr["name"])] = val
+            out[c_name(prefix + attr["name"])] = (aset["name"], attr, val)
             val += 1
+    return out
+
+
+def expected(spec):
+    """Names and values the spec implies, in the kernel's ynl conventions."""
+    fam = spec["name"]
+    want = {enum: val for enum, (_, _, val) in set_attrs(spec).items()}
     val = 1
     for op in spec["operations"]["list"]:
         val = op.get("value", val)
@@ -82,17 +89,6 @@ def reject_names(text):
         if any(n in body for n in names):
             names.append(name)
     return names
-
-
-def set_attrs(spec):
-    """{attribute enumerator: (set name, attribute)} over every set."""
-    fam = spec["name"]
-    out = {}
-    for aset in spec["attribute-sets"]:
-        prefix = aset.get("name-prefix", f"{fam}-a-{aset['name']}-")
-        for attr in aset["attributes"]:
-            out[c_name(prefix + attr["name"])] = (aset["name"], attr)
-    return out
 
 
 def check_nested(op, policies, rejects, enums, attr, entry):
