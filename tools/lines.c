@@ -133,21 +133,14 @@ int shoal_lines_open(struct shoal_lines *r, const char *path, bool numbered)
 	return 0;
 }
 
-/* The line buffer, doubled; the old one is wiped before it is freed. */
-static int shoal_lines_enlarge(struct shoal_lines *r)
+/* Room in the line buffer for a byte after @len; outgrown room is wiped. */
+static int shoal_lines_room(struct shoal_lines *r, size_t len)
 {
-	size_t size = r->size ? 2 * r->size : 128;
-	char *line = malloc(size);
+	char *line = shoal_grow_secret(r->line, len, &r->size, 128, 1);
 
 	if (!line)
 		return -ENOMEM;
-	if (r->line) {
-		memcpy(line, r->line, r->size);
-		shoal_wipe(r->line, r->size);
-		free(r->line);
-	}
 	r->line = line;
-	r->size = size;
 	return 0;
 }
 
@@ -163,7 +156,7 @@ static ssize_t shoal_lines_read(struct shoal_lines *r)
 
 	/* The tool has one thread: no stream lock per character. */
 	while ((c = getc_unlocked(r->f)) != EOF) {
-		if (len + 2 > r->size && shoal_lines_enlarge(r))
+		if (shoal_lines_room(r, len))
 			return -ENOMEM;
 		r->line[len++] = c;
 		if (c == '\n')
@@ -171,8 +164,11 @@ static ssize_t shoal_lines_read(struct shoal_lines *r)
 	}
 	if (ferror(r->f))
 		return 0;
-	if (len)
+	if (len) {
+		if (shoal_lines_room(r, len))
+			return -ENOMEM;
 		r->line[len] = '\0';
+	}
 	return len;
 }
 
@@ -185,8 +181,8 @@ static ssize_t shoal_lines_read(struct shoal_lines *r)
  * Errors printed until the next call or shoal_lines_close() name the line.
  *
  * Return: 1 for a line; 0 at the end; -EINVAL for a line that cannot be
- * split or holds a NUL byte (after printing why; the next call reads on); -EIO when the file
- * cannot be read, -ENOMEM (both after printing why).
+ * split or holds a NUL byte (after printing why; the next call reads on);
+ * -EIO when the file cannot be read, -ENOMEM (both after printing why).
  */
 int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv)
 {
