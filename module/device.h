@@ -53,6 +53,7 @@ struct shoal_txkey;
  * @replay_window: replay window of new receive epochs, in packets
  * @epoch_max_age: seconds; older first epochs of a sender are refused
  * @key_limit: packets a transmit key installed from now on may protect
+ * @cipher: SHOAL_CIPHER_* of all its keys (RTNL)
  * @serial: unique among the devices this module has made; tells a device
  *	from a later one that took its ifindex or name (RTNL)
  */
@@ -81,6 +82,7 @@ struct shoal_dev {
 	u32 replay_window;
 	u32 epoch_max_age;
 	u64 key_limit;
+	u8 cipher;
 	u64 serial;
 };
 

@@ -2,14 +2,13 @@
 /*
  * Copyright (C) 2026 The shoal authors.
  *
- * Keys, epochs and the AEAD. An installed key is never used to encrypt:
+ * Keys and epochs. An installed key is never used to encrypt:
  * each (sender, key id, epoch) gets its own traffic key, derived with
  * keyed BLAKE2s, so that a counter restarting after a reboot never meets
  * the same traffic key again (Documentation/protocol.rst).
  */
 
 #include <crypto/blake2s.h>
-#include <crypto/chacha20poly1305.h>
 #include <linux/err.h>
 #include <linux/random.h>
 #include <linux/scatterlist.h>
@@ -59,17 +58,32 @@ static u64 shoal_epoch_next(u64 prev)
 	return (u64)now << 32 | get_random_u32();
 }
 
+/* Derives the traffic key of an epoch into @out, in the form @cipher uses. */
+static void shoal_derive_aead(struct shoal_aead_key *out, u8 cipher,
+			      const u8 material[SHOAL_KEY_LEN],
+			      u32 sender_id, u8 key_id, u64 epoch)
+{
+	u8 key[SHOAL_KEY_LEN];
+
+	shoal_derive(key, material, sender_id, key_id, epoch);
+	shoal_aead_setkey(out, cipher, key);
+	memzero_explicit(key, sizeof(key));
+}
+
 static struct shoal_epoch *shoal_epoch_new(const struct shoal_txkey *k,
 					   u64 prev, u32 sender_id, gfp_t gfp)
 {
-	struct shoal_epoch *ep = kmalloc(sizeof(*ep), gfp);
+	struct shoal_epoch *ep;
 
+	ep = kmalloc(offsetof(struct shoal_epoch, key) +
+		     shoal_aead_key_size(k->cipher), gfp);
 	if (!ep)
 		return NULL;
 	ep->epoch = shoal_epoch_next(prev);
 	ep->sender_id = sender_id;
 	ep->born = jiffies;
-	shoal_derive(ep->key, k->material, sender_id, k->id, ep->epoch);
+	shoal_derive_aead(&ep->key, k->cipher, k->material, sender_id, k->id,
+			  ep->epoch);
 	return ep;
 }
 
@@ -81,14 +95,15 @@ static void shoal_epoch_free_rcu(struct rcu_head *rcu)
 /**
  * shoal_txkey_new - a transmit key, with its first epoch
  * @id: key id
+ * @cipher: SHOAL_CIPHER_*
  * @material: SHOAL_KEY_LEN bytes
  * @limit: packets it may protect
  * @sender_id: sender id of the first epoch
  *
  * Return: the key, or NULL without memory.
  */
-struct shoal_txkey *shoal_txkey_new(u8 id, const u8 *material, u64 limit,
-				    u32 sender_id)
+struct shoal_txkey *shoal_txkey_new(u8 id, u8 cipher, const u8 *material,
+				    u64 limit, u32 sender_id)
 {
 	struct shoal_txkey *k = kzalloc(sizeof(*k), GFP_KERNEL_ACCOUNT);
 	struct shoal_epoch *ep;
@@ -96,6 +111,7 @@ struct shoal_txkey *shoal_txkey_new(u8 id, const u8 *material, u64 limit,
 	if (!k)
 		return NULL;
 	k->id = id;
+	k->cipher = cipher;
 	k->limit = limit;
 	memcpy(k->material, material, SHOAL_KEY_LEN);
 	ep = shoal_epoch_new(k, 0, sender_id, GFP_KERNEL_ACCOUNT);
@@ -181,11 +197,12 @@ const struct shoal_epoch *shoal_txkey_epoch(struct shoal_txkey *k,
 /**
  * shoal_rxkey_new - a receive key, with no epoch yet
  * @id: key id
+ * @cipher: SHOAL_CIPHER_*
  * @material: SHOAL_KEY_LEN bytes
  *
  * Return: the key, or NULL without memory.
  */
-struct shoal_rxkey *shoal_rxkey_new(u8 id, const u8 *material)
+struct shoal_rxkey *shoal_rxkey_new(u8 id, u8 cipher, const u8 *material)
 {
 	struct shoal_rxkey *k = kzalloc(sizeof(*k), GFP_KERNEL_ACCOUNT);
 
@@ -195,11 +212,43 @@ struct shoal_rxkey *shoal_rxkey_new(u8 id, const u8 *material)
 	/* jiffies starts negative on 32-bit: a stamp of 0 may be ahead. */
 	k->derive_stamp = jiffies - HZ;
 	k->id = id;
+	k->cipher = cipher;
 	memcpy(k->material, material, SHOAL_KEY_LEN);
 	return k;
 }
 
-static void shoal_rx_epoch_free(struct shoal_rx_epoch *e)
+/**
+ * shoal_rx_epoch_new - receive state of an epoch not yet authenticated
+ * @k: the key
+ * @sender_id: the sender the epoch is of
+ * @epoch: the epoch
+ *
+ * Its traffic key is ready to try; it has no replay window until
+ * shoal_rxkey_install().
+ *
+ * Return: the state, or NULL without memory.
+ */
+struct shoal_rx_epoch *shoal_rx_epoch_new(const struct shoal_rxkey *k,
+					  u32 sender_id, u64 epoch)
+{
+	struct shoal_rx_epoch *e;
+
+	e = kmalloc(offsetof(struct shoal_rx_epoch, key) +
+		    shoal_aead_key_size(k->cipher), GFP_ATOMIC);
+	if (!e)
+		return NULL;
+	e->epoch = epoch;
+	e->replay = NULL;
+	shoal_derive_aead(&e->key, k->cipher, k->material, sender_id, k->id,
+			  epoch);
+	return e;
+}
+
+/**
+ * shoal_rx_epoch_free - wipe and free receive state no reader can see
+ * @e: the state; may be NULL
+ */
+void shoal_rx_epoch_free(struct shoal_rx_epoch *e)
 {
 	if (!e)
 		return;
@@ -270,37 +319,34 @@ bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k)
 /**
  * shoal_rxkey_install - make an authenticated epoch the newest of a key
  * @k: the key
- * @epoch: the epoch, newer than the key's newest when it was looked up
- * @key: its traffic key
+ * @e: from shoal_rx_epoch_new(), of an epoch newer than the key's newest
+ *	when it was looked up; taken over (installed or freed)
  * @window: replay window size for it
  *
  * The newest epoch becomes the previous one, which stays valid; the one
  * before is forgotten. If another CPU installed an epoch meanwhile, the
  * newer of the two wins.
  *
- * Return: the receive state of @epoch; NULL if it is no longer newer;
+ * Return: the receive state of @e's epoch; NULL if it is no longer newer;
  * ERR_PTR(-ENOMEM) without memory.
  */
-struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
-					   const u8 key[SHOAL_KEY_LEN],
+struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k,
+					   struct shoal_rx_epoch *e,
 					   u32 window)
 {
-	struct shoal_rx_epoch *e, *cur, *old = NULL;
+	struct shoal_rx_epoch *cur, *old = NULL;
 
-	e = kmalloc(sizeof(*e), GFP_ATOMIC);
-	if (!e)
-		return ERR_PTR(-ENOMEM);
 	e->replay = shoal_replay_new(window, GFP_ATOMIC);
 	if (!e->replay) {
-		kfree(e);
+		shoal_rx_epoch_free(e);
 		return ERR_PTR(-ENOMEM);
 	}
-	e->epoch = epoch;
-	memcpy(e->key, key, SHOAL_KEY_LEN);
 
 	spin_lock_bh(&k->lock);
 	cur = rcu_dereference_protected(k->cur, lockdep_is_held(&k->lock));
-	if (cur && cur->epoch >= epoch) {
+	if (cur && cur->epoch >= e->epoch) {
+		u64 epoch = e->epoch;
+
 		spin_unlock_bh(&k->lock);
 		shoal_rx_epoch_free(e);
 		return cur->epoch == epoch ? cur : NULL;
@@ -325,10 +371,9 @@ struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
  * for it then.
  */
 static int shoal_aead(struct sk_buff *skb, const struct shoal_hdr *hdr,
-		      const u8 key[SHOAL_KEY_LEN], bool seal)
+		      const struct shoal_aead_key *key, bool seal)
 {
 	struct scatterlist stack_sg[SHOAL_SG_MAX], *sg = stack_sg;
-	u64 counter = be64_to_cpu(hdr->counter);
 	unsigned int len = skb->len;
 	struct sk_buff *trailer;
 	int nsg, err;
@@ -352,15 +397,9 @@ static int shoal_aead(struct sk_buff *skb, const struct shoal_hdr *hdr,
 		goto out;
 	/* Opening, the length given includes the tag. */
 	if (seal)
-		ok = chacha20poly1305_encrypt_sg_inplace(sg, len,
-							 (const u8 *)hdr,
-							 SHOAL_HDR_LEN,
-							 counter, key);
+		ok = shoal_aead_seal_sg(key, sg, len, hdr);
 	else
-		ok = chacha20poly1305_decrypt_sg_inplace(sg, len,
-							 (const u8 *)hdr,
-							 SHOAL_HDR_LEN,
-							 counter, key);
+		ok = shoal_aead_open_sg(key, sg, len, hdr);
 	err = ok ? 0 : -EBADMSG;
 out:
 	if (sg != stack_sg)
@@ -377,7 +416,7 @@ out:
  * Return: true on success; false if the skb could not be made writable.
  */
 bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
-		const u8 key[SHOAL_KEY_LEN])
+		const struct shoal_aead_key *key)
 {
 	return !shoal_aead(skb, hdr, key, true);
 }
@@ -393,7 +432,7 @@ bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
  * decrypted in place (no memory to make it writable).
  */
 int shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
-	       const u8 key[SHOAL_KEY_LEN])
+	       const struct shoal_aead_key *key)
 {
 	int err;
 

@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <uapi/linux/shoal.h>
 
+#include "aead.h"
 #include "proto.h"
 
 struct shoal_replay;
@@ -27,15 +28,15 @@ struct shoal_replay;
  * @epoch: its epoch, as carried in the header
  * @sender_id: the sender id it was derived for, and is sent with
  * @born: jiffies when it was derived
- * @key: the traffic key
  * @rcu: for freeing after readers are done
+ * @key: the traffic key; last, as large as its cipher needs
  */
 struct shoal_epoch {
 	u64 epoch;
 	u32 sender_id;
 	unsigned long born;
-	u8 key[SHOAL_KEY_LEN];
 	struct rcu_head rcu;
+	struct shoal_aead_key key;
 };
 
 /**
@@ -45,6 +46,7 @@ struct shoal_epoch {
  * @epoch: current traffic key (RCU)
  * @flags: SHOAL_TXKEY_* bits
  * @id: key id carried in the header
+ * @cipher: SHOAL_CIPHER_* of its epochs
  * @material: the installed key, only ever used to derive traffic keys
  * @rcu: for freeing after readers are done
  */
@@ -54,6 +56,7 @@ struct shoal_txkey {
 	struct shoal_epoch __rcu *epoch;
 	unsigned long flags;
 	u8 id;
+	u8 cipher;
 	u8 material[SHOAL_KEY_LEN];
 	struct rcu_head rcu;
 };
@@ -67,14 +70,14 @@ enum {
  * struct shoal_rx_epoch - receive state of one (sender, key, epoch)
  * @epoch: the epoch
  * @replay: its replay window
- * @key: its traffic key
  * @rcu: for freeing after readers are done
+ * @key: its traffic key; last, as large as its cipher needs
  */
 struct shoal_rx_epoch {
 	u64 epoch;
 	struct shoal_replay *replay;
-	u8 key[SHOAL_KEY_LEN];
 	struct rcu_head rcu;
+	struct shoal_aead_key key;
 };
 
 /**
@@ -85,6 +88,7 @@ struct shoal_rx_epoch {
  * @derive_stamp: jiffies of the current rate-limit second
  * @derive_count: derivations of unknown epochs in it
  * @id: key id
+ * @cipher: SHOAL_CIPHER_* of its epochs
  * @pairwise: the peer's pairwise key towards this device (RTNL writes)
  * @material: the key
  * @rcu: for freeing after readers are done
@@ -96,6 +100,7 @@ struct shoal_rxkey {
 	unsigned long derive_stamp;
 	unsigned int derive_count;
 	u8 id;
+	u8 cipher;
 	bool pairwise;
 	u8 material[SHOAL_KEY_LEN];
 	struct rcu_head rcu;
@@ -104,24 +109,27 @@ struct shoal_rxkey {
 void shoal_derive(u8 out[SHOAL_KEY_LEN], const u8 key[SHOAL_KEY_LEN],
 		  u32 sender_id, u8 key_id, u64 epoch);
 
-struct shoal_txkey *shoal_txkey_new(u8 id, const u8 *material, u64 limit,
-				    u32 sender_id);
+struct shoal_txkey *shoal_txkey_new(u8 id, u8 cipher, const u8 *material,
+				    u64 limit, u32 sender_id);
 void shoal_txkey_free(struct shoal_txkey *k);
 void shoal_txkey_destroy(struct shoal_txkey *k);
 const struct shoal_epoch *shoal_txkey_epoch(struct shoal_txkey *k,
 					    u32 sender_id);
 
-struct shoal_rxkey *shoal_rxkey_new(u8 id, const u8 *material);
+struct shoal_rxkey *shoal_rxkey_new(u8 id, u8 cipher, const u8 *material);
 void shoal_rxkey_free(struct shoal_rxkey *k);
 void shoal_rxkey_destroy(struct shoal_rxkey *k);
 bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k);
-struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
-					   const u8 key[SHOAL_KEY_LEN],
+struct shoal_rx_epoch *shoal_rx_epoch_new(const struct shoal_rxkey *k,
+					  u32 sender_id, u64 epoch);
+void shoal_rx_epoch_free(struct shoal_rx_epoch *e);
+struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k,
+					   struct shoal_rx_epoch *e,
 					   u32 window);
 
 bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
-		const u8 key[SHOAL_KEY_LEN]);
+		const struct shoal_aead_key *key);
 int shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
-	       const u8 key[SHOAL_KEY_LEN]);
+	       const struct shoal_aead_key *key);
 
 #endif /* _SHOAL_KEYS_H */

@@ -12,6 +12,7 @@
 #include <net/rtnetlink.h>
 #include <uapi/linux/shoal.h>
 
+#include "aead.h"
 #include "device.h"
 #include "netlink.h"
 #include "replay.h"
@@ -34,19 +35,24 @@ static int __init shoal_mod_init(void)
 {
 	int err;
 
-	if (selftest && !shoal_replay_selftest())
+	if (selftest && (!shoal_replay_selftest() || !shoal_aead_selftest())) {
+		shoal_aead_uninit();
 		return -ENOTRECOVERABLE;
+	}
 
 	err = shoal_device_init();
 	if (err)
-		return err;
+		goto err_aead;
 	err = shoal_genl_init();
 	if (err) {
 		shoal_device_uninit();
-		return err;
+		goto err_aead;
 	}
 	pr_info("shoal loaded\n");
 	return 0;
+err_aead:
+	shoal_aead_uninit();
+	return err;
 }
 
 static void __exit shoal_mod_exit(void)
@@ -56,6 +62,7 @@ static void __exit shoal_mod_exit(void)
 	shoal_genl_uninit();
 	/* Keys, peers and epochs freed with call_rcu() run our callbacks. */
 	rcu_barrier();
+	shoal_aead_uninit();
 }
 
 module_init(shoal_mod_init);

@@ -83,6 +83,8 @@ static const struct nla_policy shoal_dev_set_policy[SHOAL_A_DEV_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &shoal_replay_window_range),
 	[SHOAL_A_DEV_EPOCH_MAX_AGE] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SHOAL_A_DEV_KEY_LIMIT]	= NLA_POLICY_MIN(NLA_U64, 1),
+	[SHOAL_A_DEV_CIPHER]	= NLA_POLICY_MAX(NLA_U32,
+						 SHOAL_CIPHER_AES_256_GCM),
 };
 
 static const struct nla_policy shoal_key_set_policy[SHOAL_A_DEV_MAX + 1] = {
@@ -276,6 +278,7 @@ static int shoal_nl_dev_fill(struct sk_buff *skb, struct shoal_dev *sd,
 	    nla_put_u32(skb, SHOAL_A_DEV_EPOCH_MAX_AGE, sd->epoch_max_age) ||
 	    nla_put_u64_64bit(skb, SHOAL_A_DEV_KEY_LIMIT, sd->key_limit,
 			      SHOAL_A_DEV_PAD) ||
+	    nla_put_u32(skb, SHOAL_A_DEV_CIPHER, sd->cipher) ||
 	    shoal_nl_dev_put_keys(skb, sd) ||
 	    shoal_stats_fill(skb, SHOAL_A_DEV_STATS, sd->stats) ||
 	    nla_put_u32(skb, SHOAL_A_DEV_PEERS, sd->npeers)) {
@@ -337,9 +340,24 @@ static int shoal_nl_dev_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+/*
+ * Every key of a device (its own, and its peers' receive and pairwise
+ * keys) is of the device's cipher: it changes only while there are none.
+ */
+static bool shoal_nl_dev_keyless(struct shoal_dev *sd)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < SHOAL_KEY_SLOTS; slot++)
+		if (rtnl_dereference(sd->txkeys[slot]))
+			return false;
+	return !sd->npeers;
+}
+
 static int shoal_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
+	struct nlattr *cipher = attrs[SHOAL_A_DEV_CIPHER];
 	struct shoal_dev *sd;
 	int err = 0;
 
@@ -349,7 +367,14 @@ static int shoal_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(sd);
 		goto out;
 	}
-	/* The port is the only change that can fail: it goes first. */
+	if (cipher && nla_get_u32(cipher) != sd->cipher &&
+	    !shoal_nl_dev_keyless(sd)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, cipher,
+				    "The cipher changes only while the device has no keys and no peers");
+		err = -EBUSY;
+		goto out;
+	}
+	/* The port is the only change that can fail once begun: it goes first. */
 	if (attrs[SHOAL_A_DEV_PORT]) {
 		err = shoal_dev_set_port(sd, nla_get_u16(attrs[SHOAL_A_DEV_PORT]),
 					 info->extack);
@@ -368,6 +393,10 @@ static int shoal_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[SHOAL_A_DEV_KEY_LIMIT])
 		sd->key_limit = min(nla_get_u64(attrs[SHOAL_A_DEV_KEY_LIMIT]),
 				    SHOAL_KEY_LIMIT_MAX);
+	if (cipher) {
+		sd->cipher = nla_get_u32(cipher);
+		shoal_aead_prepare(sd->cipher);
+	}
 out:
 	rtnl_unlock();
 	return err;
@@ -461,7 +490,7 @@ static int shoal_nl_key_apply(struct shoal_dev *sd, enum shoal_key_op op,
 				    "The other slot has a key with this id");
 		return -EEXIST;
 	}
-	nk = shoal_txkey_new(id, nla_data(tb[SHOAL_A_KEY_MATERIAL]),
+	nk = shoal_txkey_new(id, sd->cipher, nla_data(tb[SHOAL_A_KEY_MATERIAL]),
 			     sd->key_limit, READ_ONCE(sd->sender_id));
 	if (!nk)
 		return -ENOMEM;

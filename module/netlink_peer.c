@@ -190,7 +190,7 @@ static int shoal_nl_parse_aips(struct nlattr *aips,
 	return 0;
 }
 
-static int shoal_nl_parse_rxkeys(struct nlattr *keys,
+static int shoal_nl_parse_rxkeys(struct shoal_dev *sd, struct nlattr *keys,
 				 struct shoal_nl_peer_conf *c,
 				 struct netlink_ext_ack *extack)
 {
@@ -228,7 +228,7 @@ static int shoal_nl_parse_rxkeys(struct nlattr *keys,
 			}
 		}
 		if (tb[SHOAL_A_KEY_MATERIAL]) {
-			op->key = shoal_rxkey_new(op->id,
+			op->key = shoal_rxkey_new(op->id, sd->cipher,
 						  nla_data(tb[SHOAL_A_KEY_MATERIAL]));
 			if (!op->key)
 				return -ENOMEM;
@@ -260,7 +260,8 @@ static int shoal_nl_parse_txkey(struct shoal_dev *sd, struct nlattr *attr,
 	c->tx_id = nla_get_u8(tb[SHOAL_A_KEY_ID]);
 	if (!tb[SHOAL_A_KEY_MATERIAL])
 		return 0;
-	c->tx = shoal_txkey_new(c->tx_id, nla_data(tb[SHOAL_A_KEY_MATERIAL]),
+	c->tx = shoal_txkey_new(c->tx_id, sd->cipher,
+				nla_data(tb[SHOAL_A_KEY_MATERIAL]),
 				sd->key_limit, READ_ONCE(sd->sender_id));
 	return c->tx ? 0 : -ENOMEM;
 }
@@ -277,7 +278,7 @@ static int shoal_nl_peer_parse(struct shoal_dev *sd, struct nlattr **attrs,
 		err = shoal_nl_parse_aips(attrs[SHOAL_A_PEER_ALLOWED_IPS], c,
 					  extack);
 	if (!err && attrs[SHOAL_A_PEER_RX_KEYS])
-		err = shoal_nl_parse_rxkeys(attrs[SHOAL_A_PEER_RX_KEYS], c,
+		err = shoal_nl_parse_rxkeys(sd, attrs[SHOAL_A_PEER_RX_KEYS], c,
 					    extack);
 	if (!err && attrs[SHOAL_A_PEER_TX_KEY])
 		err = shoal_nl_parse_txkey(sd, attrs[SHOAL_A_PEER_TX_KEY], c,

@@ -116,8 +116,7 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 					   bool *opened)
 {
 	u64 epoch = be64_to_cpu(hdr->epoch);
-	struct shoal_rx_epoch *cur, *prev;
-	u8 key[SHOAL_KEY_LEN];
+	struct shoal_rx_epoch *cur, *prev, *new;
 	int err;
 
 	*opened = false;
@@ -143,15 +142,15 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 	if (!shoal_rxkey_derive_allowed(k))
 		return SHOAL_STAT_DROP_EPOCH;
 
-	shoal_derive(key, k->material, be32_to_cpu(hdr->sender_id), k->id,
-		     epoch);
-	err = shoal_open(skb, hdr, key);
-	if (!err)
-		*e = shoal_rxkey_install(k, epoch, key,
-					 READ_ONCE(sd->replay_window));
-	memzero_explicit(key, sizeof(key));
-	if (err)
+	new = shoal_rx_epoch_new(k, be32_to_cpu(hdr->sender_id), epoch);
+	if (!new)
+		return SHOAL_STAT_NOMEM;
+	err = shoal_open(skb, hdr, &new->key);
+	if (err) {
+		shoal_rx_epoch_free(new);
 		return shoal_open_reason(err);
+	}
+	*e = shoal_rxkey_install(k, new, READ_ONCE(sd->replay_window));
 	if (IS_ERR(*e))
 		return SHOAL_STAT_NOMEM;
 	if (!*e)
@@ -314,7 +313,7 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	if (!opened && !shoal_replay_precheck(e->replay, counter))
 		goto drop;
 	if (!opened) {
-		reason = shoal_open_reason(shoal_open(skb, &hdr, e->key));
+		reason = shoal_open_reason(shoal_open(skb, &hdr, &e->key));
 		if (reason != SHOAL_STAT_COUNT)
 			goto drop;
 	}

@@ -59,10 +59,19 @@ def set_attrs(spec):
     return out
 
 
+def enum_defs(spec):
+    """{enum definition name: [its enumerators, in order]}."""
+    fam = spec["name"]
+    return {d["name"]: [c_name(f"{fam}-{d['name']}-{e}") for e in d["entries"]]
+            for d in spec.get("definitions", []) if d["type"] == "enum"}
+
+
 def expected(spec):
     """Names and values the spec implies, in the kernel's ynl conventions."""
     fam = spec["name"]
     want = {enum: val for enum, (_, _, val) in set_attrs(spec).items()}
+    for names in enum_defs(spec).values():
+        want.update((name, val) for val, name in enumerate(names))
     val = 1
     for op in spec["operations"]["list"]:
         val = op.get("value", val)
@@ -121,7 +130,7 @@ def op_policy(text, fam, op):
     return block.group(1), pol.group(1) if pol else None
 
 
-def check_entry(op, enum, attr, entry):
+def check_entry(op, enum, attr, entry, enums=None):
     """Disagreements between one policy entry and its spec attribute."""
     errors = []
     kind = NLA_TYPES[attr["type"]]
@@ -132,6 +141,11 @@ def check_entry(op, enum, attr, entry):
                                   "EXACT_LEN" in entry and kind == "NLA_BINARY"):
         errors.append(f"{op}: {enum} is not {kind}")
     checks = attr.get("checks", {})
+    if "enum" in attr:
+        # Values past the last enumerator are refused.
+        last = enums[attr["enum"]][-1]
+        if not re.search(rf"NLA_POLICY_MAX\({kind},\s*{last}\)", entry):
+            errors.append(f"{op}: {enum} lacks max {last}")
     if "FULL_RANGE" in entry:
         return errors
     for check, macro in (("min", "MIN"), ("max", "MAX")):
@@ -177,7 +191,8 @@ def check_policies(spec, text):
             if entry is None:
                 errors.append(f"{op['name']}: {enum} missing from policy")
                 continue
-            errors += check_entry(op["name"], enum, attrs[attr_name], entry)
+            errors += check_entry(op["name"], enum, attrs[attr_name], entry,
+                                  enum_defs(spec))
             errors += check_nested(op["name"], policies, rejects, enums,
                                    attrs[attr_name], entry)
         accepted = {e for e, v in pol.items()
