@@ -9,6 +9,7 @@
 #include <netlink/attr.h>
 
 #include "device.h"
+#include "util.h"
 
 /**
  * shoal_dev_key_parse - decode one entry of a key indexed array, or a key nest
@@ -103,6 +104,7 @@ int shoal_device_parse(struct nlattr *attrs, int len, struct shoal_device *d)
 		[SHOAL_A_DEV_KEYS]		= { .type = NLA_NESTED },
 		[SHOAL_A_DEV_STATS]		= { .type = NLA_NESTED },
 		[SHOAL_A_DEV_PEERS]		= { .type = NLA_U32 },
+		[SHOAL_A_DEV_CIPHER]		= { .type = NLA_U32 },
 	};
 	struct nlattr *tb[SHOAL_A_DEV_MAX + 1];
 
@@ -137,6 +139,10 @@ int shoal_device_parse(struct nlattr *attrs, int len, struct shoal_device *d)
 		d->peers = nla_get_u32(tb[SHOAL_A_DEV_PEERS]);
 		d->has_peers = true;
 	}
+	if (tb[SHOAL_A_DEV_CIPHER]) {
+		d->cipher = nla_get_u32(tb[SHOAL_A_DEV_CIPHER]);
+		d->has_cipher = true;
+	}
 	if (tb[SHOAL_A_DEV_KEYS] && shoal_device_keys(tb[SHOAL_A_DEV_KEYS], d))
 		return -EBADMSG;
 	if (tb[SHOAL_A_DEV_STATS]) {
@@ -145,4 +151,44 @@ int shoal_device_parse(struct nlattr *attrs, int len, struct shoal_device *d)
 		d->has_stats = true;
 	}
 	return 0;
+}
+
+static const char *const shoal_cipher_names[] = {
+	[SHOAL_CIPHER_CHACHA20_POLY1305]	= "chacha20-poly1305",
+	[SHOAL_CIPHER_AES_256_GCM]		= "aes-256-gcm",
+};
+
+/**
+ * shoal_cipher_name - the name of a SHOAL_CIPHER_* value
+ * @cipher: the value, as the kernel reported it
+ *
+ * Return: the name; "unknown" for a value this tool does not know.
+ */
+const char *shoal_cipher_name(uint32_t cipher)
+{
+	if (cipher < SHOAL_ARRAY_SIZE(shoal_cipher_names))
+		return shoal_cipher_names[cipher];
+	return "unknown";
+}
+
+/**
+ * shoal_cipher_parse - the SHOAL_CIPHER_* value a name stands for
+ * @name: as given on the command line
+ * @cipher: set to the value
+ *
+ * Return: 0, or -EINVAL after printing why.
+ */
+int shoal_cipher_parse(const char *name, uint32_t *cipher)
+{
+	uint32_t i;
+
+	for (i = 0; i < SHOAL_ARRAY_SIZE(shoal_cipher_names); i++) {
+		if (!strcmp(name, shoal_cipher_names[i])) {
+			*cipher = i;
+			return 0;
+		}
+	}
+	shoal_err("unknown cipher \"%s\": give chacha20-poly1305 or aes-256-gcm",
+		  name);
+	return -EINVAL;
 }

@@ -43,16 +43,20 @@ struct shoal_device {
 	bool has_key_limit;
 	bool has_peers;
 	bool has_stats;
+	bool has_cipher;
 	uint32_t replay_window;
 	uint32_t epoch_max_age;
 	uint64_t key_limit;
 	uint32_t peers;
+	uint32_t cipher;
 	unsigned int n_keys;
 	struct shoal_dev_key keys[SHOAL_DEV_KEYS_MAX];
 	struct shoal_stats stats;
 };
 
 int shoal_device_parse(struct nlattr *attrs, int len, struct shoal_device *d);
+const char *shoal_cipher_name(uint32_t cipher);
+int shoal_cipher_parse(const char *name, uint32_t *cipher);
 int shoal_dev_key_parse(struct nlattr *nest, struct shoal_dev_key *k,
 		    bool *has_slot, bool *has_id);
 

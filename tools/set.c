@@ -41,6 +41,8 @@ static const struct shoal_set_keyword shoal_set_keywords[] = {
 	SHOAL_SET_KW("epoch-max-age", NULL, "epoch max age", UINT32_MAX,
 		     epoch_max_age),
 	SHOAL_SET_KW("key-limit", NULL, "key limit", UINT64_MAX, key_limit),
+	/* A name, not a number: shoal_set_parse() knows it by its field. */
+	SHOAL_SET_KW("cipher", NULL, "cipher", 0, cipher),
 };
 
 static const struct shoal_set_keyword *shoal_set_keyword(const char *s)
@@ -95,19 +97,24 @@ int shoal_set_parse(int argc, char **argv, struct shoal_set_args *a)
 			shoal_err("%s given twice", kw->what);
 			return -EINVAL;
 		}
-		if (shoal_parse_num(kw->what, argv[i + 1], kw->max, &v))
+		if (kw->val == offsetof(struct shoal_set_args, cipher)) {
+			if (shoal_cipher_parse(argv[i + 1], &a->cipher))
+				return -EINVAL;
+		} else if (shoal_parse_num(kw->what, argv[i + 1], kw->max,
+					   &v)) {
 			return -EINVAL;
-		if (kw->size == sizeof(uint16_t))
+		} else if (kw->size == sizeof(uint16_t)) {
 			*(uint16_t *)(base + kw->val) = v;
-		else if (kw->size == sizeof(uint32_t))
+		} else if (kw->size == sizeof(uint32_t)) {
 			*(uint32_t *)(base + kw->val) = v;
-		else
+		} else {
 			*(uint64_t *)(base + kw->val) = v;
+		}
 		base[kw->has] = true;
 		any = true;
 	}
 	if (!any) {
-		shoal_err("nothing to change: give port, id, replay-window, epoch-max-age or key-limit");
+		shoal_err("nothing to change: give port, id, replay-window, epoch-max-age, key-limit or cipher");
 		return -EINVAL;
 	}
 	return 0;
@@ -139,7 +146,9 @@ static int shoal_set_main(const struct shoal_cmd *cmd, int argc, char **argv)
 	    (a.has_epoch_max_age &&
 	     nla_put_u32(req.msg, SHOAL_A_DEV_EPOCH_MAX_AGE, a.epoch_max_age)) ||
 	    (a.has_key_limit &&
-	     nla_put_u64(req.msg, SHOAL_A_DEV_KEY_LIMIT, a.key_limit))) {
+	     nla_put_u64(req.msg, SHOAL_A_DEV_KEY_LIMIT, a.key_limit)) ||
+	    (a.has_cipher &&
+	     nla_put_u32(req.msg, SHOAL_A_DEV_CIPHER, a.cipher))) {
 		shoal_nl_build_failed();
 		goto out;
 	}
@@ -157,7 +166,7 @@ out:
 const struct shoal_cmd shoal_cmd_set = {
 	.name		= "set",
 	.main		= shoal_set_main,
-	.args		= "DEV [port N] [id N] [replay-window N] [epoch-max-age SECS] [key-limit N]",
+	.args		= "DEV [port N] [id N] [replay-window N] [epoch-max-age SECS] [key-limit N] [cipher NAME]",
 	.summary	= "change the settings of DEV",
 	.details	=
 		"port N               UDP port to listen on, 0-65535; 0 lets the\n"
@@ -169,6 +178,9 @@ const struct shoal_cmd shoal_cmd_set = {
 		"                     since a restart (default 900)\n"
 		"key-limit N          packets one transmit key may protect,\n"
 		"                     1-2^62 (default 2^62)\n"
+		"cipher NAME          chacha20-poly1305 (the default) or aes-256-gcm;\n"
+		"                     every host of a tunnel must use the same one.\n"
+		"                     Changes only while DEV has no keys and no peers\n"
 		"\n"
 		"Keywords may come in any order; at least one is required.\n",
 };

@@ -15,11 +15,13 @@ struct shoal_set_args {
 	uint32_t replay_window;
 	uint32_t epoch_max_age;
 	uint64_t key_limit;
+	uint32_t cipher;
 	bool has_port;
 	bool has_sender_id;
 	bool has_replay_window;
 	bool has_epoch_max_age;
 	bool has_key_limit;
+	bool has_cipher;
 };
 
 int shoal_set_parse(int argc, char **argv, struct shoal_set_args *a);

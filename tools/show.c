@@ -88,6 +88,8 @@ static void shoal_show_text(const struct shoal_show_list *l)
 			printf(" epoch-max-age %u", d->epoch_max_age);
 		if (d->has_key_limit)
 			printf(" key-limit %" PRIu64, d->key_limit);
+		if (d->has_cipher)
+			printf(" cipher %s", shoal_cipher_name(d->cipher));
 		if (d->has_peers)
 			printf(" peers %u", d->peers);
 		putchar('\n');
@@ -147,6 +149,9 @@ static void shoal_show_json(const struct shoal_show_list *l)
 			shoal_json_uint(&j, "epoch_max_age", d->epoch_max_age);
 		if (d->has_key_limit)
 			shoal_json_uint(&j, "key_limit", d->key_limit);
+		if (d->has_cipher)
+			shoal_json_string(&j, "cipher",
+					  shoal_cipher_name(d->cipher));
 		shoal_json_begin_array(&j, "keys");
 		for (k = 0; k < d->n_keys; k++)
 			shoal_show_key_json(&j, &d->keys[k]);

@@ -79,6 +79,7 @@ static const struct shoal_nl_attr shoal_spec_dev_attrs[SHOAL_A_DEV_MAX + 1] = {
 	[SHOAL_A_DEV_PEERS]		= { .name = "peers" },
 	[SHOAL_A_DEV_PEER_ID]		= { .name = "peer-id" },
 	[SHOAL_A_DEV_PAD]		= { .name = "pad" },
+	[SHOAL_A_DEV_CIPHER]		= { .name = "cipher" },
 };
 SHOAL_SPEC_SET(shoal_spec_dev, shoal_spec_dev_attrs);
 

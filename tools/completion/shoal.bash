@@ -207,7 +207,7 @@ _shoal()
 			used+=("${words[i]}")
 		done
 		w=
-		for kw in port id replay-window epoch-max-age key-limit; do
+		for kw in port id replay-window epoch-max-age key-limit cipher; do
 			[[ " ${used[*]} " == *" $kw "* ]] || w+=" $kw"
 		done
 		[[ " ${used[*]} " == *" id "* || " ${used[*]} " == *" sender-id "* ]] ||

@@ -39,6 +39,7 @@ struct fake_dev {
 	uint32_t replay_window;
 	uint32_t epoch_max_age;
 	uint64_t key_limit;
+	uint32_t cipher;
 	struct fake_key keys[SHOAL_KEY_SLOTS];
 };
 

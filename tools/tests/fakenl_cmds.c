@@ -76,6 +76,8 @@ static const struct fake_attr dev_attrs[] = {
 	[SHOAL_A_DEV_PEERS]		= { .name = "peers", .type = T_NONE },
 	[SHOAL_A_DEV_PEER_ID]		= { .name = "peer-id", .type = T_NONE },
 	[SHOAL_A_DEV_PAD]		= { .name = "pad", .type = T_PAD },
+	[SHOAL_A_DEV_CIPHER]		= { .name = "cipher", .type = T_U32,
+					    .max = SHOAL_CIPHER_AES_256_GCM },
 };
 static const struct fake_set dev_set = { dev_attrs, SHOAL_A_DEV_MAX };
 
@@ -283,6 +285,8 @@ static void cmd_dev_set(const struct nlmsghdr *req, const struct fake_attrs *a,
 		dev->epoch_max_age = nla_uint(a->tb[SHOAL_A_DEV_EPOCH_MAX_AGE]);
 	if (a->tb[SHOAL_A_DEV_KEY_LIMIT])
 		dev->key_limit = nla_uint(a->tb[SHOAL_A_DEV_KEY_LIMIT]);
+	if (a->tb[SHOAL_A_DEV_CIPHER])
+		dev->cipher = nla_uint(a->tb[SHOAL_A_DEV_CIPHER]);
 	fake_dirty = 1;
 	/* A warning rides on the successful ack. */
 	if (env_int("SHOAL_FAKE_WARN", 0)) {

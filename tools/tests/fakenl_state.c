@@ -159,9 +159,9 @@ void fake_load(void)
 		d->epoch_max_age = 900;
 		d->key_limit = 1ULL << 62;
 		packets = d->key_limit;
-		if (sscanf(line, "%u %15s %u %u %u %u %llu", &d->ifindex,
+		if (sscanf(line, "%u %15s %u %u %u %u %llu %u", &d->ifindex,
 			   d->name, &port, &d->id, &d->replay_window,
-			   &d->epoch_max_age, &packets) >= 4) {
+			   &d->epoch_max_age, &packets, &d->cipher) >= 4) {
 			d->port = port;
 			d->key_limit = packets;
 			fake_ndevs++;
@@ -187,9 +187,9 @@ void fake_save(void)
 	for (n = 0; n < fake_ndevs; n++) {
 		const struct fake_dev *d = &fake_devs[n];
 
-		fprintf(f, "%u %s %u %u %u %u %llu\n", d->ifindex, d->name,
+		fprintf(f, "%u %s %u %u %u %u %llu %u\n", d->ifindex, d->name,
 			d->port, d->id, d->replay_window, d->epoch_max_age,
-			(unsigned long long)d->key_limit);
+			(unsigned long long)d->key_limit, d->cipher);
 		for (s = 0; s < SHOAL_KEY_SLOTS; s++)
 			if (d->keys[s].present)
 				fprintf(f, "key %u %d %u %d %llu %llx %d\n",
@@ -279,6 +279,7 @@ void put_dev(struct nlmsghdr *nlh, const struct fake_dev *dev)
 	attr_put(nlh, SHOAL_A_DEV_EPOCH_MAX_AGE, &dev->epoch_max_age, 4);
 	attr_put_u64(nlh, SHOAL_A_DEV_KEY_LIMIT, dev->key_limit,
 		     SHOAL_A_DEV_PAD);
+	attr_put(nlh, SHOAL_A_DEV_CIPHER, &dev->cipher, 4);
 	keys = nest_start(nlh, SHOAL_A_DEV_KEYS);
 	for (s = 0; s < SHOAL_KEY_SLOTS; s++) {
 		const struct fake_key *k = &dev->keys[s];

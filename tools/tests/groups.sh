@@ -314,7 +314,7 @@ show_groups()
 	grouped
 	expect show 0 '*' '' -- show &&
 	diff -u - "$TMP/out" <<-EOF &&
-	shoal0: ifindex 5 port 51820 sender-id 7 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 peers 3
+	shoal0: ifindex 5 port 51820 sender-id 7 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 cipher chacha20-poly1305 peers 3
 	  stats rx-packets 5000 rx-bytes 500000 tx-encryptions 4294967301 drop-replay 3
 	  group 7: prefix 239.1.0.0/16 member-count 2
 	  group 8: prefix ff3e::/16 member-count 0
@@ -331,7 +331,7 @@ show_groups()
 	    allowed-ips none
 	    rx-keys none
 	    stats rx-packets 28 rx-bytes 2800 tx-packets 14
-	shoal1: ifindex 9 port 40000 sender-id 0 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 peers 1
+	shoal1: ifindex 9 port 40000 sender-id 0 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 cipher chacha20-poly1305 peers 1
 	  stats rx-packets 9000 rx-bytes 900000 tx-encryptions 4294967305 drop-replay 3
 	  group 1: prefix 10.9.0.0/16 member-count 1
 	  peer 1: endpoint none keepalive off last rx never

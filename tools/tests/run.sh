@@ -205,9 +205,9 @@ show_text()
 {
 	expect show 0 '*' '' -- show &&
 	diff -u - "$TMP/out" <<-EOF &&
-	shoal0: ifindex 5 port 51820 sender-id 7 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 peers 0
+	shoal0: ifindex 5 port 51820 sender-id 7 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 cipher chacha20-poly1305 peers 0
 	  stats rx-packets 5000 rx-bytes 500000 tx-encryptions 4294967301 drop-replay 3
-	shoal1: ifindex 9 port 40000 sender-id 0 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 peers 0
+	shoal1: ifindex 9 port 40000 sender-id 0 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 cipher chacha20-poly1305 peers 0
 	  stats rx-packets 9000 rx-bytes 900000 tx-encryptions 4294967305 drop-replay 3
 	EOF
 	# The devices, then the peers and the groups of each, by ifindex.
@@ -223,7 +223,7 @@ show_text()
 show_json()
 {
 	expect "-j show" 0 '*' '' -- -j show &&
-	grep -q '^\[{"ifname":"shoal0","ifindex":5,"port":51820,"sender_id":7,"replay_window":8192,"epoch_max_age":900,"key_limit":4611686018427387904,"keys":\[\],"stats":{"rx_packets":5000,' "$TMP/out" &&
+	grep -q '^\[{"ifname":"shoal0","ifindex":5,"port":51820,"sender_id":7,"replay_window":8192,"epoch_max_age":900,"key_limit":4611686018427387904,"cipher":"chacha20-poly1305","keys":\[\],"stats":{"rx_packets":5000,' "$TMP/out" &&
 	grep -q '"tx_fanout_copies":0,"drop_not_pairwise":0},"groups":\[\],"peers":\[\]},{"ifname":"shoal1",' "$TMP/out" &&
 	expect "--json --pretty show" 0 '^        "sender_id": 0,$' '' -- --json --pretty show &&
 	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert len(d) == 2 and d[1]["port"] == 40000' "$TMP/out" &&
@@ -380,14 +380,18 @@ set_device_settings()
 	cmd 2 flags 0x5 version 1 2:str:shoal0 5:u32:1024 6:u32:60 7:u64:4294967296
 	cmd 2 flags 0x5 version 1 2:str:shoal1 7:u64:4611686018427387904
 	EOF
-	expect show 0 '^shoal0: ifindex 5 port 51820 sender-id 7 replay-window 1024 epoch-max-age 60 key-limit 4294967296 peers 0$' '' -- show &&
+	expect show 0 '^shoal0: ifindex 5 port 51820 sender-id 7 replay-window 1024 epoch-max-age 60 key-limit 4294967296 cipher chacha20-poly1305 peers 0$' '' -- show &&
 	expect "window too small" 1 '' \
 		'^shoal: setting device shoal0: Numerical result out of range: integer out of range \(attribute replay-window\)$' \
 		-- set shoal0 replay-window 10 &&
 	expect "key-limit past 2^62" 1 '' '\(attribute key-limit\)$' -- set shoal0 key-limit 18446744073709551615 &&
 	expect "key-limit past u64" 2 '' 'invalid key limit "18446744073709551616": out of range' -- set shoal0 key-limit 18446744073709551616 &&
 	expect "twice" 2 '' 'replay window given twice' -- set shoal0 replay-window 64 replay-window 128 &&
-	expect "no value" 2 '' '"epoch-max-age" needs a value' -- set shoal0 epoch-max-age
+	expect "no value" 2 '' '"epoch-max-age" needs a value' -- set shoal0 epoch-max-age &&
+	expect "cipher" 0 '' '' -- set shoal1 cipher aes-256-gcm &&
+	expect "show cipher" 0 'key-limit 4611686018427387904 cipher aes-256-gcm peers 0$' '' -- show shoal1 &&
+	expect "unknown cipher" 2 '' 'unknown cipher "aes-128-gcm": give chacha20-poly1305 or aes-256-gcm' \
+		-- set shoal0 cipher aes-128-gcm
 }
 
 genkey()
@@ -541,7 +545,7 @@ show_peers_text()
 	populated
 	expect show 0 '*' '' -- show &&
 	diff -u - "$TMP/out" <<-EOF
-	shoal0: ifindex 5 port 51820 sender-id 7 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 peers 2
+	shoal0: ifindex 5 port 51820 sender-id 7 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 cipher chacha20-poly1305 peers 2
 	  key slot 0 id 1 active packets 1000 epoch 0x00000000deadbeef
 	  key slot 1 id 2 packets 0 epoch 0x0000000000000000 exhausted
 	  stats rx-packets 5000 rx-bytes 500000 tx-encryptions 4294967301 drop-replay 3
@@ -554,7 +558,7 @@ show_peers_text()
 	    allowed-ips none
 	    rx-keys none
 	    stats rx-packets 26 rx-bytes 2600 tx-packets 13 drop-auth 1
-	shoal1: ifindex 9 port 40000 sender-id 0 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 peers 0
+	shoal1: ifindex 9 port 40000 sender-id 0 replay-window 8192 epoch-max-age 900 key-limit 4611686018427387904 cipher chacha20-poly1305 peers 0
 	  stats rx-packets 9000 rx-bytes 900000 tx-encryptions 4294967305 drop-replay 3
 	EOF
 }
@@ -568,7 +572,8 @@ show_peers_json()
 	devs = json.load(open(sys.argv[1]))
 	d = devs[0]
 	assert list(d) == ["ifname", "ifindex", "port", "sender_id", "replay_window",
-	                   "epoch_max_age", "key_limit", "keys", "stats", "groups",
+	                   "epoch_max_age", "key_limit", "cipher", "keys", "stats",
+	                   "groups",
 	                   "peers"], list(d)
 	assert d["key_limit"] == 2 ** 62
 	assert d["keys"] == [
