@@ -51,6 +51,7 @@ show_text()
 	ip netns exec "$A" $NL link-add shoal0 --port 40110 --id 5
 	out=$(ip netns exec "$A" shoal show shoal0)
 	expect_match "show" "$out" "shoal0.*port 40110.*sender-id 5"
+	expect_match "default cipher" "$out" "cipher chacha20-poly1305"
 	out=$(ip netns exec "$A" shoal show)
 	expect_match "show all" "$out" "shoal0"
 }
@@ -75,6 +76,23 @@ tool_errors()
 	ip netns exec "$A" shoal frobnicate 2>/dev/null || rc=$?
 	expect_eq "unknown command exit code" "$rc" 2
 	expect_eq "id unchanged" "$(shoal_field "$A" shoal0 sender_id)" 0
+	rc=0
+	ip netns exec "$A" shoal set shoal0 cipher rot13 2>"$TMPDIR/err" || rc=$?
+	expect_eq "unknown cipher exit code" "$rc" 2
+	expect_match "message" "$(cat "$TMPDIR/err")" 'unknown cipher "rot13"'
+	# The cipher changes while the device has no keys and no peers only.
+	ip netns exec "$A" shoal set shoal0 cipher aes-256-gcm
+	expect_eq "cipher" "$(shoal_field "$A" shoal0 cipher)" aes-256-gcm
+	ip netns exec "$A" shoal peer add shoal0 id 9
+	rc=0
+	ip netns exec "$A" shoal set shoal0 cipher chacha20-poly1305 \
+		2>"$TMPDIR/err" || rc=$?
+	expect_eq "cipher change with a peer: exit code" "$rc" 1
+	expect_match "message" "$(cat "$TMPDIR/err")" \
+		"Device or resource busy.*no keys and no peers"
+	ip netns exec "$A" shoal peer del shoal0 id 9
+	ip netns exec "$A" shoal set shoal0 cipher chacha20-poly1305
+	expect_eq "cipher" "$(shoal_field "$A" shoal0 cipher)" chacha20-poly1305
 }
 
 # nl_expect NETNS WANT ARGS...: nl.py's answer to ARGS must be WANT.

@@ -45,7 +45,7 @@ NLA_F_NESTED = 0x8000
 DEV_ATTRS = {1: ("ifindex", "I"), 2: ("ifname", "str"), 3: ("port", "H"),
              4: ("sender_id", "I"), 5: ("replay_window", "I"),
              6: ("epoch_max_age", "I"), 7: ("key_limit", "Q"),
-             10: ("peers", "I"), 11: ("peer_id", "I")}
+             10: ("peers", "I"), 11: ("peer_id", "I"), 13: ("cipher", "I")}
 
 
 class NetlinkError(Exception):

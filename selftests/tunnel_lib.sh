@@ -78,14 +78,16 @@ underlay_up()
 }
 
 # shoal_host NS N KEYDIR: shoal0 of host N: port 51819+N, sender id N,
-# inner addresses 10.0.0.N/24 and fd10::N/64, transmit key KEYDIR/N.
+# inner addresses 10.0.0.N/24 and fd10::N/64, transmit key KEYDIR/N; the
+# cipher SHOAL_CIPHER names, if set.
 shoal_host()
 {
 	local ns=$1 n=$2 dir=$3
 
 	ip netns exec "$ns" shoal genkey >"$dir/$n"
 	ip -n "$ns" link add shoal0 type shoal
-	ip netns exec "$ns" shoal set shoal0 port $((51819 + n)) id "$n"
+	ip netns exec "$ns" shoal set shoal0 port $((51819 + n)) id "$n" \
+		${SHOAL_CIPHER:+cipher "$SHOAL_CIPHER"}
 	ip netns exec "$ns" shoal key set shoal0 slot 0 id 1 "$dir/$n"
 	ip netns exec "$ns" shoal key activate shoal0 slot 0
 	ip -n "$ns" addr add "10.0.0.$n/24" dev shoal0

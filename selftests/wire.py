@@ -18,7 +18,8 @@ import struct
 import sys
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.ciphers.aead import (AESGCM,
+                                                          ChaCha20Poly1305)
 
 TYPE_BYTE = 1 << 4 | 1          # version 1, type 1 (data)
 # type, flags, key id, reserved, sender id, epoch, counter; big endian
@@ -42,6 +43,14 @@ VEC_EXPECT = {
                "77e5d983d67c252363e298e1c9f4235a",
     "keepalive": "11000700010203046543210f89abcdef0000000000000006"
                  "e2612b45accd52cca4ad35b0e1fd6abb",
+    "payload_aes_256_gcm":
+        "11000700010203046543210f89abcdef0000000000000005"
+        "c3e7be2798eb162538bfcafb44738c2161ad6ac23e3a718d"
+        "37f05b760275e82a95a074a5"
+        "a57107647157a428869bd45cf932e44a",
+    "keepalive_aes_256_gcm":
+        "11000700010203046543210f89abcdef0000000000000006"
+        "b199aa4c2f90774203f5353642296c46",
 }
 
 
@@ -60,6 +69,17 @@ RFC8439_SEALED = (
     "92ddbd7f2d778b8c9803aee328091b58fab324e4fad675945585808b4831d7bc"
     "3ff4def08e4b7a9de576d26586cec64b6116"
     "1ae10b594f09e26a7e902ecbd0600691")
+# Test case 16 of McGrew and Viega, "The Galois/Counter Mode of Operation".
+GCM16_KEY = bytes.fromhex("feffe9928665731c6d6a8f9467308308" * 2)
+GCM16_IV = bytes.fromhex("cafebabefacedbaddecaf888")
+GCM16_AAD = bytes.fromhex("feedfacedeadbeeffeedfacedeadbeefabaddad2")
+GCM16_PLAIN = bytes.fromhex(
+    "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a72"
+    "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39")
+GCM16_SEALED = (
+    "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
+    "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"
+    "76fc6ece0f4e1768cddf8853bb2d551b")
 BLAKE2S_KEYED_EMPTY = \
     "48a8997da407876b3d79c0d92325ad3b89cbb754d86ab71aee047ad345fd2c49"
 
@@ -81,8 +101,22 @@ def derive(key, sender_id, key_id, epoch):
 
 
 def nonce(counter, fixed=bytes(4)):
-    """Return the AEAD nonce: 4 zero bytes, then the counter little endian."""
+    """Return the ChaCha20-Poly1305 nonce: 4 zero bytes, then the counter
+    little endian."""
     return fixed + struct.pack("<Q", counter)
+
+
+def gcm_nonce(counter):
+    """Return the AES-256-GCM nonce: 4 zero bytes, then the counter big
+    endian (as the header carries it)."""
+    return bytes(4) + struct.pack(">Q", counter)
+
+
+# Each cipher a device may use: its AEAD and how a counter becomes its nonce.
+CIPHERS = {
+    "chacha20-poly1305": (ChaCha20Poly1305, nonce),
+    "aes-256-gcm": (AESGCM, gcm_nonce),
+}
 
 
 def header(sender_id, key_id, epoch, counter):
@@ -106,20 +140,23 @@ def parse_header(payload):
             "counter": counter}
 
 
-def seal(key, sender_id, key_id, epoch, counter, plaintext):
+def seal(key, sender_id, key_id, epoch, counter, plaintext,
+         cipher="chacha20-poly1305"):
     """Return the UDP payload protecting plaintext (b"" for a keepalive)."""
     hdr = header(sender_id, key_id, epoch, counter)
-    aead = ChaCha20Poly1305(derive(key, sender_id, key_id, epoch))
-    return hdr + aead.encrypt(nonce(counter), plaintext, hdr)
+    algo, mknonce = CIPHERS[cipher]
+    aead = algo(derive(key, sender_id, key_id, epoch))
+    return hdr + aead.encrypt(mknonce(counter), plaintext, hdr)
 
 
-def open_payload(key, payload):
+def open_payload(key, payload, cipher="chacha20-poly1305"):
     """Return the header fields and plaintext of a payload, or raise."""
     fields = parse_header(payload)
-    aead = ChaCha20Poly1305(derive(key, fields["sender_id"],
-                                   fields["key_id"], fields["epoch"]))
+    algo, mknonce = CIPHERS[cipher]
+    aead = algo(derive(key, fields["sender_id"], fields["key_id"],
+                       fields["epoch"]))
     try:
-        fields["plaintext"] = aead.decrypt(nonce(fields["counter"]),
+        fields["plaintext"] = aead.decrypt(mknonce(fields["counter"]),
                                            payload[HDR.size:],
                                            payload[:HDR.size])
     except InvalidTag:
@@ -169,6 +206,13 @@ def vector():
         "tag": payload[-TAG_LEN:].hex(), "payload": payload.hex(),
         "keepalive": seal(VEC_KEY, VEC_SENDER, VEC_KEY_ID, VEC_EPOCH,
                           VEC_COUNTER + 1, b"").hex(),
+        "nonce_aes_256_gcm": gcm_nonce(VEC_COUNTER).hex(),
+        "payload_aes_256_gcm": seal(VEC_KEY, VEC_SENDER, VEC_KEY_ID,
+                                    VEC_EPOCH, VEC_COUNTER, plain,
+                                    "aes-256-gcm").hex(),
+        "keepalive_aes_256_gcm": seal(VEC_KEY, VEC_SENDER, VEC_KEY_ID,
+                                      VEC_EPOCH, VEC_COUNTER + 1, b"",
+                                      "aes-256-gcm").hex(),
     }
 
 
@@ -324,6 +368,7 @@ def cmd_selftest(_args):
     """Check the primitives against published vectors; print KTAP."""
     aead = ChaCha20Poly1305(RFC8439_KEY)
     rfc_nonce = nonce(RFC8439_IV, RFC8439_FIXED)
+    gcm = AESGCM(GCM16_KEY)
     vec = vector()
     payload = bytes.fromhex(vec["payload"])
     plain = bytes.fromhex(vec["plaintext"])
@@ -336,11 +381,17 @@ def cmd_selftest(_args):
          rfc_nonce.hex() == RFC8439_NONCE
          and aead.encrypt(rfc_nonce, RFC8439_PLAIN, RFC8439_AAD).hex()
          == RFC8439_SEALED),
+        ("gcm_test_case_16",
+         gcm.encrypt(GCM16_IV, GCM16_PLAIN, GCM16_AAD).hex()
+         == GCM16_SEALED),
         ("vector_matches_record",
          all(vec[k] == v for k, v in VEC_EXPECT.items())),
         ("vector_icmp_checksums", csum(plain[:20]) == csum(plain[20:]) == 0),
         ("open_round_trip",
          open_payload(VEC_KEY, payload)["plaintext"] == plain),
+        ("open_round_trip_aes_256_gcm",
+         open_payload(VEC_KEY, bytes.fromhex(vec["payload_aes_256_gcm"]),
+                      "aes-256-gcm")["plaintext"] == plain),
         ("keepalive_is_40_bytes",
          len(keepalive) == 40
          and open_payload(VEC_KEY, keepalive)["plaintext"] == b""),
@@ -368,7 +419,7 @@ def cmd_decrypt(args):
             continue
         for key in keys:
             try:
-                fields = open_payload(key, payload)
+                fields = open_payload(key, payload, args.cipher)
                 break
             except WireError:
                 pass
@@ -389,7 +440,7 @@ def cmd_seal(args):
     """Print the hex of a sealed payload."""
     key = load_key(args.key_file)
     print(seal(key, args.sender_id, args.key_id, args.epoch, args.counter,
-               bytes.fromhex(args.plaintext)).hex())
+               bytes.fromhex(args.plaintext), args.cipher).hex())
     return 0
 
 
@@ -408,9 +459,11 @@ def main():
     p.add_argument("--key-file", action="append", required=True,
                    help="base64 key file; repeat to try several keys")
     p.add_argument("--port", type=_number, help="only datagrams to/from port")
+    p.add_argument("--cipher", choices=CIPHERS, default="chacha20-poly1305")
     p.add_argument("pcap")
     p = sub.add_parser("seal", help="print the payload protecting HEX")
     p.add_argument("--key-file", required=True)
+    p.add_argument("--cipher", choices=CIPHERS, default="chacha20-poly1305")
     for opt in ("--sender-id", "--key-id", "--epoch", "--counter"):
         p.add_argument(opt, type=_number, required=True)
     p.add_argument("plaintext", metavar="HEX", help="inner packet ('' for a "
