@@ -5,7 +5,7 @@
 # The benchmark's guest side, run as root in the VM by selftests/bench/run
 # (through selftests/vm/run): shoal side by side with plain veth, VXLAN and
 # kernel WireGuard, each built on the same underlay, repetitions
-# interleaved (veth, vxlan, wg, shoal, veth, ...). It only measures and
+# interleaved (veth, vxlan, wg, shoal, shoal-aes, veth, ...). It only measures and
 # keeps raw results; selftests/bench/report.py turns them into figures.
 #
 #   guest.sh [BENCH_VAR=VALUE...]
@@ -38,7 +38,7 @@ readonly FANOUT_N=${BENCH_FANOUT_N:-1 16 256 1024}	# S5
 readonly FANOUT_SIZES=${BENCH_FANOUT_SIZES:-64 1400}
 readonly FANOUT_TIME=${BENCH_FANOUT_TIME:-3}
 readonly PEERS=${BENCH_PEERS:-10000}		# S6
-readonly SYSTEMS=${BENCH_SYSTEMS:-veth vxlan wg shoal}
+readonly SYSTEMS=${BENCH_SYSTEMS:-veth vxlan wg shoal shoal-aes}
 readonly SCENARIOS=${BENCH_SCENARIOS:-s7 s1 s2 s3 s4 s5rx s5 s6}
 readonly BLAST=${BENCH_BLAST:?BENCH_BLAST: the udpblast binary}
 
@@ -248,6 +248,7 @@ sys_up()
 	vxlan)	pair_vxlan ;;
 	wg)	pair_wg ;;
 	shoal)	pair_shoal ;;
+	shoal-aes) pair_shoal aes-256-gcm ;;
 	esac
 	# A first packet resolves what needs resolving (WireGuard's
 	# handshake) before anything is measured.
@@ -302,23 +303,26 @@ pair_wg()
 	ip -n "$NS_B" link set wg0 up
 }
 
-# shoal_dev NS ID: shoal0 in NS, sender id ID, its transmit key in
-# $WORK/shoal-ID (from shoal genkey), active.
+# shoal_dev NS ID [CIPHER]: shoal0 in NS, sender id ID, its transmit key in
+# $WORK/shoal-ID (from shoal genkey), active; ChaCha20-Poly1305 unless
+# CIPHER names the other.
 shoal_dev()
 {
 	shoal genkey >"$WORK/shoal-$2"
 	ip -n "$1" link add shoal0 type shoal
-	ip netns exec "$1" shoal set shoal0 port "$PORT" id "$2"
+	ip netns exec "$1" shoal set shoal0 port "$PORT" id "$2" \
+		cipher "${3:-chacha20-poly1305}"
 	ip netns exec "$1" shoal key set shoal0 slot 0 id 1 "$WORK/shoal-$2"
 	ip netns exec "$1" shoal key activate shoal0 slot 0
 }
 
-# pair_shoal: shoal (ChaCha20-Poly1305), each host the other's peer.
+# pair_shoal [CIPHER]: shoal (ChaCha20-Poly1305 unless CIPHER names the
+# other), each host the other's peer.
 pair_shoal()
 {
 	DEV=shoal0
-	shoal_dev "$NS_A" 1
-	shoal_dev "$NS_B" 2
+	shoal_dev "$NS_A" 1 "${1:-}"
+	shoal_dev "$NS_B" 2 "${1:-}"
 	ip netns exec "$NS_A" shoal peer add shoal0 id 2 \
 		endpoint "$UNDER_B:$PORT" allowed-ips "$INNER_B/32" \
 		rx-key 1 "$WORK/shoal-2"
@@ -465,17 +469,24 @@ s7()
 	taskset -c "$CPU_A" modprobe tcrypt mode=213 sec=1 2>/dev/null
 	dmesg | sed -n "/$marker/,\$p" >"$OUT/s7/tcrypt.txt"
 	record s7 crypto 1 file=s7/tcrypt.txt kind=tcrypt
+	[[ " $SYSTEMS " == *" shoal-aes "* ]] || return 0
+	# Mode 211: gcm(aes), key sizes 128 to 256 bits (and rfc4106).
+	marker="bench: tcrypt gcm start $RANDOM$RANDOM"
+	echo "$marker" >/dev/kmsg
+	taskset -c "$CPU_A" modprobe tcrypt mode=211 sec=1 2>/dev/null
+	dmesg | sed -n "/$marker/,\$p" >"$OUT/s7/tcrypt-gcm.txt"
+	record s7 crypto-aes 1 file=s7/tcrypt-gcm.txt kind=tcrypt-gcm
 }
 
 # ---------------------------------------------------------------- S5
 
-# fan_shoal N: A's shoal0 (10.99.0.1/16) with N peers, endpoints B:20000+I,
-# all members of group 7 (239.1.0.0/16).
+# fan_shoal N [CIPHER]: A's shoal0 (10.99.0.1/16) with N peers, endpoints
+# B:20000+I, all members of group 7 (239.1.0.0/16).
 fan_shoal()
 {
 	local n=$1 i
 
-	shoal_dev "$NS_A" 1
+	shoal_dev "$NS_A" 1 "${2:-}"
 	ip -n "$NS_A" addr add 10.99.0.1/16 dev shoal0
 	ip -n "$NS_A" link set shoal0 up
 	for ((i = 0; i < n; i++))
@@ -486,7 +497,13 @@ fan_shoal()
 	seq 100 $((100 + n - 1)) >"$WORK/fan-ids"
 	ip netns exec "$NS_A" shoal group add shoal0 id 7 prefix 239.1.0.0/16 \
 		members-file "$WORK/fan-ids"
-	FAN_DEV[shoal]=shoal0
+	FAN_DEV[shoal${2:+-aes}]=shoal0
+}
+
+# fan_shoal-aes N: the same with AES-256-GCM.
+fan_shoal-aes()
+{
+	fan_shoal "$1" aes-256-gcm
 }
 
 # fan_vxlan N: A's vx0 (VNI 42, 10.98.0.1/16) with N remotes for unknown
@@ -644,7 +661,7 @@ fanout()
 	local n rep sys size systems=()
 
 	[[ " $SCENARIOS " == *" s5 "* ]] || return 0
-	for sys in vxlan wg shoal
+	for sys in vxlan wg shoal shoal-aes
 	do
 		[[ " $SYSTEMS " != *" $sys "* ]] || systems+=("$sys")
 	done

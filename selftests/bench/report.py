@@ -54,19 +54,27 @@ def ping_times(path):
                 for m in re.finditer(r"time=([0-9.]+) ms", f.read())]
 
 
-def tcrypt(path):
-    """{(direction, block size): bytes per second}, and the driver name."""
+def tcrypt(path, name=None, bits=None):
+    """{(direction, block size): bytes per second}, and the driver name; of
+    the algorithm called name and keys of that many bits, if given."""
     speeds, direction, driver = {}, None, None
     with open(path) as f:
         for line in f:
-            m = re.search(r"testing speed of \S+ \((\S+)\) (encryption|decryption)",
-                          line)
+            m = re.search(r"testing speed of (\S+) \((\S+)\) "
+                          r"(encryption|decryption)", line)
             if m:
-                driver, direction = m.group(1), m.group(2)
+                direction = m.group(3) if name in (None, m.group(1)) else None
+                driver = m.group(2) if direction else driver
+                continue
+            m = re.search(r"(\d+) bit key, (\d+) byte blocks\): (\d+) "
+                          r"operations in (\d+) seconds \((\d+) bytes\)", line)
+            if m and direction and bits in (None, int(m.group(1))):
+                speeds[(direction, int(m.group(2)))] = \
+                    int(m.group(5)) / int(m.group(4))
                 continue
             m = re.search(r"(\d+) byte blocks\): (\d+) operations in (\d+) "
                           r"seconds \((\d+) bytes\)", line)
-            if m and direction:
+            if m and direction and "bit key" not in line:
                 speeds[(direction, int(m.group(1)))] = \
                     int(m.group(4)) / int(m.group(3))
     return speeds, driver
@@ -112,6 +120,11 @@ def load_run(rundir):
                 speeds, driver = tcrypt(os.path.join(rundir, r["file"]))
                 aux["tcrypt_driver"] = driver
                 aux["tcrypt"] = {"%s %d" % k: v for k, v in speeds.items()}
+            elif r.get("kind") == "tcrypt-gcm":
+                speeds, driver = tcrypt(os.path.join(rundir, r["file"]),
+                                        "gcm(aes)", 256)
+                aux["tcrypt_gcm_driver"] = driver
+                aux["tcrypt_gcm"] = {"%s %d" % k: v for k, v in speeds.items()}
             elif scen == "s5rx":
                 rate = r["rx_packets"] / r["send_seconds"]
                 add(("s5rx", sys_, "1400 B"), rate)
@@ -192,14 +205,17 @@ def analyse(vals, aux):
         e.update(summary(v))
         out["scenarios"].append(e)
 
-    # S7: S1 goodput over one vCPU's AEAD throughput (1420-byte blocks).
-    aead = aux.get("tcrypt", {}).get("encryption 1420")
-    if aead:
-        out["aead"] = {"driver": aux.get("tcrypt_driver"),
-                       "encryption_1420_MBps": aead / 1e6,
-                       "decryption_1420_MBps":
-                           aux["tcrypt"].get("decryption 1420", 0) / 1e6}
-        for sys_ in ("wg", "shoal"):
+    # S7: S1 goodput over one vCPU's AEAD throughput (1420-byte blocks),
+    # of the cipher each system uses.
+    for tc, systems in (("tcrypt", ("wg", "shoal")), ("tcrypt_gcm", ("shoal-aes",))):
+        aead = aux.get(tc, {}).get("encryption 1420")
+        if not aead:
+            continue
+        out["aead" if tc == "tcrypt" else "aead_gcm"] = {
+            "driver": aux.get(tc + "_driver"),
+            "encryption_1420_MBps": aead / 1e6,
+            "decryption_1420_MBps": aux[tc].get("decryption 1420", 0) / 1e6}
+        for sys_ in systems:
             v = vals.get(("s1", sys_, ""))
             if v:
                 s7 = [x * 1e6 / 8 / aead for x in v]
@@ -221,10 +237,16 @@ def analyse(vals, aux):
             ratio("%s shoal/%s" % (scen, other), (scen, "shoal", "1400 B"),
                   (scen, other, "1400 B"))
         ratio("%s wg/vxlan" % scen, (scen, "wg", ""), (scen, "vxlan", ""))
+        for other in ("shoal", "wg"):
+            for p in ("", "1400 B"):
+                ratio("%s shoal-aes/%s" % (scen, other), (scen, "shoal-aes", p),
+                      (scen, other, p))
     ratio("s4 p50 added shoal/wg", ("s4_p50_added", "shoal", ""),
           ("s4_p50_added", "wg", ""))
     ratio("s4 p99 added shoal/wg", ("s4_p99_added", "shoal", ""),
           ("s4_p99_added", "wg", ""))
+    ratio("s4 p50 added shoal-aes/shoal", ("s4_p50_added", "shoal-aes", ""),
+          ("s4_p50_added", "shoal", ""))
     params = sorted({p for (s, _, p) in vals if s == "s5"},
                     key=lambda p: [int(x) for x in re.findall(r"\d+", p)])
     for p in params:
@@ -234,6 +256,8 @@ def analyse(vals, aux):
               ("s5_cpu", "vxlan", p))
         ratio("s5 per CPU-s %s shoal/wg" % p, ("s5_cpu", "shoal", p),
               ("s5_cpu", "wg", p))
+        ratio("s5 %s shoal-aes/shoal" % p, ("s5", "shoal-aes", p),
+              ("s5", "shoal", p))
     # The cost of one more member, as a fraction of one encrypted send:
     # a packet to N members takes N / copies_per_s(N) seconds.
     for size in (64, 1400):
@@ -295,6 +319,9 @@ def table(label, meta, res):
     if "aead" in res:
         lines.append("   AEAD (tcrypt, 1 vCPU, %s, 1420 B): %.1f MB/s encrypt" % (
             res["aead"]["driver"], res["aead"]["encryption_1420_MBps"]))
+    if "aead_gcm" in res:
+        lines.append("   AES-256-GCM (tcrypt, 1 vCPU, %s, 1420 B): %.1f MB/s encrypt" % (
+            res["aead_gcm"]["driver"], res["aead_gcm"]["encryption_1420_MBps"]))
     rows = {}
     for e in res["scenarios"]:
         key = (e["scenario"], e["params"])
@@ -366,7 +393,7 @@ def plots(benchdir, runs):
         return []
     labels = list(runs)
     colors = {"veth": "#999999", "vxlan": "#4c72b0", "wg": "#dd8452",
-              "shoal": "#55a868"}
+              "shoal": "#55a868", "shoal-aes": "#8172b3"}
     written = []
 
     # Throughput per system: one panel per scenario, a group of bars per
@@ -413,7 +440,7 @@ def plots(benchdir, runs):
                                  squeeze=False)
         for ax, size in zip(axes[0], sizes):
             for k, label in enumerate(labels):
-                for s in ("vxlan", "wg", "shoal"):
+                for s in ("vxlan", "wg", "shoal", "shoal-aes"):
                     pts = sorted(
                         (int(re.search(r"N=(\d+)", e["params"]).group(1)), e)
                         for e in runs[label]["results"]["scenarios"]
@@ -464,6 +491,10 @@ def main():
             meta = {}
         RUN_TIME[d] = meta.get("params", {}).get("time")
         vals, aux = load_run(d)
+        # shoal with AES-256-GCM, when the run had it (BENCH_SYSTEMS).
+        if any(s == "shoal-aes" for _, s, _ in vals) and \
+                "shoal-aes" not in SYSTEMS:
+            SYSTEMS.append("shoal-aes")
         runs[label] = {"meta": meta, "results": analyse(vals, aux)}
     if not runs:
         print("report: no results under %s" % rawdir, file=sys.stderr)
