@@ -29,20 +29,17 @@ struct shoal_gcm_key {
 };
 
 /**
- * struct shoal_aead_key - a traffic key of either cipher
- * @cipher: SHOAL_CIPHER_*
+ * union shoal_aead_key - a traffic key of either cipher
  * @chacha: the ChaCha20-Poly1305 key
  * @gcm: the AES-256-GCM key
  *
  * Last in the objects that hold one, which are allocated only as large as
- * their cipher needs (shoal_aead_key_size()).
+ * their cipher needs (shoal_aead_key_size()); the cipher is the owning
+ * key's.
  */
-struct shoal_aead_key {
-	u8 cipher;
-	union {
-		u8 chacha[SHOAL_KEY_LEN];
-		struct shoal_gcm_key gcm;
-	};
+union shoal_aead_key {
+	u8 chacha[SHOAL_KEY_LEN];
+	struct shoal_gcm_key gcm;
 };
 
 /**
@@ -52,19 +49,20 @@ struct shoal_aead_key {
 static inline size_t shoal_aead_key_size(u8 cipher)
 {
 	if (cipher == SHOAL_CIPHER_AES_256_GCM)
-		return offsetofend(struct shoal_aead_key, gcm);
-	return offsetofend(struct shoal_aead_key, chacha);
+		return sizeof(struct shoal_gcm_key);
+	return SHOAL_KEY_LEN;
 }
 
-void shoal_aead_prepare(u8 cipher);
+bool shoal_aead_prepare(u8 cipher);
 void shoal_aead_uninit(void);
 bool shoal_aead_selftest(void);
-void shoal_aead_setkey(struct shoal_aead_key *k, u8 cipher,
+void shoal_aead_setkey(union shoal_aead_key *k, u8 cipher,
 		       const u8 key[SHOAL_KEY_LEN]);
-bool shoal_aead_seal_sg(const struct shoal_aead_key *k,
+void shoal_aead_forget(void);
+bool shoal_aead_seal_sg(const union shoal_aead_key *k, u8 cipher,
 			struct scatterlist *sg, unsigned int len,
 			const struct shoal_hdr *hdr);
-bool shoal_aead_open_sg(const struct shoal_aead_key *k,
+bool shoal_aead_open_sg(const union shoal_aead_key *k, u8 cipher,
 			struct scatterlist *sg, unsigned int len,
 			const struct shoal_hdr *hdr);
 

@@ -59,7 +59,7 @@ static u64 shoal_epoch_next(u64 prev)
 }
 
 /* Derives the traffic key of an epoch into @out, in the form @cipher uses. */
-static void shoal_derive_aead(struct shoal_aead_key *out, u8 cipher,
+static void shoal_derive_aead(union shoal_aead_key *out, u8 cipher,
 			      const u8 material[SHOAL_KEY_LEN],
 			      u32 sender_id, u8 key_id, u64 epoch)
 {
@@ -87,9 +87,18 @@ static struct shoal_epoch *shoal_epoch_new(const struct shoal_txkey *k,
 	return ep;
 }
 
+/* Frees an epoch's memory, and the copies of its key the AEAD keeps. */
+static void shoal_epoch_free(struct shoal_epoch *ep)
+{
+	if (!ep)
+		return;
+	kfree_sensitive(ep);
+	shoal_aead_forget();
+}
+
 static void shoal_epoch_free_rcu(struct rcu_head *rcu)
 {
-	kfree_sensitive(container_of(rcu, struct shoal_epoch, rcu));
+	shoal_epoch_free(container_of(rcu, struct shoal_epoch, rcu));
 }
 
 /**
@@ -135,7 +144,7 @@ void shoal_txkey_destroy(struct shoal_txkey *k)
 {
 	if (!k)
 		return;
-	kfree_sensitive(rcu_dereference_raw(k->epoch));
+	shoal_epoch_free(rcu_dereference_raw(k->epoch));
 	kfree_sensitive(k);
 }
 
@@ -218,42 +227,25 @@ struct shoal_rxkey *shoal_rxkey_new(u8 id, u8 cipher, const u8 *material)
 }
 
 /**
- * shoal_rx_epoch_new - receive state of an epoch not yet authenticated
+ * shoal_rxkey_derive - the traffic key of an epoch of a receive key
  * @k: the key
  * @sender_id: the sender the epoch is of
  * @epoch: the epoch
- *
- * Its traffic key is ready to try; it has no replay window until
- * shoal_rxkey_install().
- *
- * Return: the state, or NULL without memory.
+ * @out: where to put it; shoal_aead_key_size(@k->cipher) bytes
  */
-struct shoal_rx_epoch *shoal_rx_epoch_new(const struct shoal_rxkey *k,
-					  u32 sender_id, u64 epoch)
+void shoal_rxkey_derive(const struct shoal_rxkey *k, u32 sender_id,
+			u64 epoch, union shoal_aead_key *out)
 {
-	struct shoal_rx_epoch *e;
-
-	e = kmalloc(offsetof(struct shoal_rx_epoch, key) +
-		    shoal_aead_key_size(k->cipher), GFP_ATOMIC);
-	if (!e)
-		return NULL;
-	e->epoch = epoch;
-	e->replay = NULL;
-	shoal_derive_aead(&e->key, k->cipher, k->material, sender_id, k->id,
-			  epoch);
-	return e;
+	shoal_derive_aead(out, k->cipher, k->material, sender_id, k->id, epoch);
 }
 
-/**
- * shoal_rx_epoch_free - wipe and free receive state no reader can see
- * @e: the state; may be NULL
- */
-void shoal_rx_epoch_free(struct shoal_rx_epoch *e)
+static void shoal_rx_epoch_free(struct shoal_rx_epoch *e)
 {
 	if (!e)
 		return;
 	kfree(e->replay);
 	kfree_sensitive(e);
+	shoal_aead_forget();
 }
 
 static void shoal_rx_epoch_free_rcu(struct rcu_head *rcu)
@@ -319,8 +311,8 @@ bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k)
 /**
  * shoal_rxkey_install - make an authenticated epoch the newest of a key
  * @k: the key
- * @e: from shoal_rx_epoch_new(), of an epoch newer than the key's newest
- *	when it was looked up; taken over (installed or freed)
+ * @epoch: the epoch, newer than the key's newest when it was looked up
+ * @key: its traffic key (shoal_rxkey_derive()), copied
  * @window: replay window size for it
  *
  * The newest epoch becomes the previous one, which stays valid; the one
@@ -330,23 +322,27 @@ bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k)
  * Return: the receive state of @e's epoch; NULL if it is no longer newer;
  * ERR_PTR(-ENOMEM) without memory.
  */
-struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k,
-					   struct shoal_rx_epoch *e,
+struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
+					   const union shoal_aead_key *key,
 					   u32 window)
 {
-	struct shoal_rx_epoch *cur, *old = NULL;
+	size_t size = shoal_aead_key_size(k->cipher);
+	struct shoal_rx_epoch *e, *cur, *old = NULL;
 
+	e = kmalloc(offsetof(struct shoal_rx_epoch, key) + size, GFP_ATOMIC);
+	if (!e)
+		return ERR_PTR(-ENOMEM);
 	e->replay = shoal_replay_new(window, GFP_ATOMIC);
 	if (!e->replay) {
-		shoal_rx_epoch_free(e);
+		kfree(e);
 		return ERR_PTR(-ENOMEM);
 	}
+	e->epoch = epoch;
+	memcpy(&e->key, key, size);
 
 	spin_lock_bh(&k->lock);
 	cur = rcu_dereference_protected(k->cur, lockdep_is_held(&k->lock));
-	if (cur && cur->epoch >= e->epoch) {
-		u64 epoch = e->epoch;
-
+	if (cur && cur->epoch >= epoch) {
 		spin_unlock_bh(&k->lock);
 		shoal_rx_epoch_free(e);
 		return cur->epoch == epoch ? cur : NULL;
@@ -371,7 +367,7 @@ struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k,
  * for it then.
  */
 static int shoal_aead(struct sk_buff *skb, const struct shoal_hdr *hdr,
-		      const struct shoal_aead_key *key, bool seal)
+		      u8 cipher, const union shoal_aead_key *key, bool seal)
 {
 	struct scatterlist stack_sg[SHOAL_SG_MAX], *sg = stack_sg;
 	unsigned int len = skb->len;
@@ -397,9 +393,9 @@ static int shoal_aead(struct sk_buff *skb, const struct shoal_hdr *hdr,
 		goto out;
 	/* Opening, the length given includes the tag. */
 	if (seal)
-		ok = shoal_aead_seal_sg(key, sg, len, hdr);
+		ok = shoal_aead_seal_sg(key, cipher, sg, len, hdr);
 	else
-		ok = shoal_aead_open_sg(key, sg, len, hdr);
+		ok = shoal_aead_open_sg(key, cipher, sg, len, hdr);
 	err = ok ? 0 : -EBADMSG;
 out:
 	if (sg != stack_sg)
@@ -411,34 +407,36 @@ out:
  * shoal_seal - encrypt an skb in place and append the tag
  * @skb: data from skb->data to the end is the plaintext
  * @hdr: the header, authenticated as associated data
+ * @cipher: the key's SHOAL_CIPHER_*
  * @key: the traffic key
  *
  * Return: true on success; false if the skb could not be made writable.
  */
-bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
-		const struct shoal_aead_key *key)
+bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr, u8 cipher,
+		const union shoal_aead_key *key)
 {
-	return !shoal_aead(skb, hdr, key, true);
+	return !shoal_aead(skb, hdr, cipher, key, true);
 }
 
 /**
  * shoal_open - authenticate and decrypt an skb in place, drop the tag
  * @skb: data from skb->data to the end is the ciphertext and the tag
  * @hdr: the header, authenticated as associated data
+ * @cipher: the key's SHOAL_CIPHER_*
  * @key: the traffic key
  *
  * Return: 0 if the datagram is authentic (the skb holds the plaintext);
  * -EBADMSG if it is not; another negative errno if it could not be
  * decrypted in place (no memory to make it writable).
  */
-int shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
-	       const struct shoal_aead_key *key)
+int shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr, u8 cipher,
+	       const union shoal_aead_key *key)
 {
 	int err;
 
 	if (unlikely(skb->len < SHOAL_TAG_LEN))
 		return -EBADMSG;
-	err = shoal_aead(skb, hdr, key, false);
+	err = shoal_aead(skb, hdr, cipher, key, false);
 	if (!err && pskb_trim(skb, skb->len - SHOAL_TAG_LEN))
 		err = -ENOMEM;
 	return err;

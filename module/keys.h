@@ -36,7 +36,7 @@ struct shoal_epoch {
 	u32 sender_id;
 	unsigned long born;
 	struct rcu_head rcu;
-	struct shoal_aead_key key;
+	union shoal_aead_key key;
 };
 
 /**
@@ -77,7 +77,7 @@ struct shoal_rx_epoch {
 	u64 epoch;
 	struct shoal_replay *replay;
 	struct rcu_head rcu;
-	struct shoal_aead_key key;
+	union shoal_aead_key key;
 };
 
 /**
@@ -120,16 +120,15 @@ struct shoal_rxkey *shoal_rxkey_new(u8 id, u8 cipher, const u8 *material);
 void shoal_rxkey_free(struct shoal_rxkey *k);
 void shoal_rxkey_destroy(struct shoal_rxkey *k);
 bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k);
-struct shoal_rx_epoch *shoal_rx_epoch_new(const struct shoal_rxkey *k,
-					  u32 sender_id, u64 epoch);
-void shoal_rx_epoch_free(struct shoal_rx_epoch *e);
-struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k,
-					   struct shoal_rx_epoch *e,
+void shoal_rxkey_derive(const struct shoal_rxkey *k, u32 sender_id,
+			u64 epoch, union shoal_aead_key *out);
+struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
+					   const union shoal_aead_key *key,
 					   u32 window);
 
-bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr,
-		const struct shoal_aead_key *key);
-int shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr,
-	       const struct shoal_aead_key *key);
+bool shoal_seal(struct sk_buff *skb, const struct shoal_hdr *hdr, u8 cipher,
+		const union shoal_aead_key *key);
+int shoal_open(struct sk_buff *skb, const struct shoal_hdr *hdr, u8 cipher,
+	       const union shoal_aead_key *key);
 
 #endif /* _SHOAL_KEYS_H */

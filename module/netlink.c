@@ -361,6 +361,11 @@ static int shoal_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct shoal_dev *sd;
 	int err = 0;
 
+	/* Outside RTNL: it may load aesni_intel's algorithms. */
+	if (cipher && !shoal_aead_prepare(nla_get_u32(cipher)))
+		NL_SET_ERR_MSG_ATTR(info->extack, cipher,
+				    "AES-256-GCM without AES-NI (aesni_intel) runs on slower generic code");
+
 	rtnl_lock();
 	sd = shoal_nl_dev_from_info(info);
 	if (IS_ERR(sd)) {
@@ -393,10 +398,8 @@ static int shoal_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (attrs[SHOAL_A_DEV_KEY_LIMIT])
 		sd->key_limit = min(nla_get_u64(attrs[SHOAL_A_DEV_KEY_LIMIT]),
 				    SHOAL_KEY_LIMIT_MAX);
-	if (cipher) {
+	if (cipher)
 		sd->cipher = nla_get_u32(cipher);
-		shoal_aead_prepare(sd->cipher);
-	}
 out:
 	rtnl_unlock();
 	return err;

@@ -12,6 +12,7 @@
 #include <linux/err.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/percpu.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
 #include <net/inet_ecn.h>
@@ -103,6 +104,9 @@ static enum shoal_stat shoal_open_reason(int err)
 	return err ? SHOAL_STAT_NOMEM : SHOAL_STAT_COUNT;
 }
 
+/* The key of an epoch being tried, per CPU: receive runs in softirq. */
+static DEFINE_PER_CPU(union shoal_aead_key, shoal_trial_key);
+
 /*
  * Finds the receive state of the datagram's epoch, deriving and trying a
  * newer epoch when that is what it carries. On success *@e is set and,
@@ -116,7 +120,8 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 					   bool *opened)
 {
 	u64 epoch = be64_to_cpu(hdr->epoch);
-	struct shoal_rx_epoch *cur, *prev, *new;
+	struct shoal_rx_epoch *cur, *prev;
+	union shoal_aead_key *trial;
 	int err;
 
 	*opened = false;
@@ -142,15 +147,16 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 	if (!shoal_rxkey_derive_allowed(k))
 		return SHOAL_STAT_DROP_EPOCH;
 
-	new = shoal_rx_epoch_new(k, be32_to_cpu(hdr->sender_id), epoch);
-	if (!new)
-		return SHOAL_STAT_NOMEM;
-	err = shoal_open(skb, hdr, &new->key);
-	if (err) {
-		shoal_rx_epoch_free(new);
+	/* Nothing is allocated for an epoch until a datagram proves it. */
+	trial = this_cpu_ptr(&shoal_trial_key);
+	shoal_rxkey_derive(k, be32_to_cpu(hdr->sender_id), epoch, trial);
+	err = shoal_open(skb, hdr, k->cipher, trial);
+	if (!err)
+		*e = shoal_rxkey_install(k, epoch, trial,
+					 READ_ONCE(sd->replay_window));
+	memzero_explicit(trial, shoal_aead_key_size(k->cipher));
+	if (err)
 		return shoal_open_reason(err);
-	}
-	*e = shoal_rxkey_install(k, new, READ_ONCE(sd->replay_window));
 	if (IS_ERR(*e))
 		return SHOAL_STAT_NOMEM;
 	if (!*e)
@@ -313,7 +319,8 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	if (!opened && !shoal_replay_precheck(e->replay, counter))
 		goto drop;
 	if (!opened) {
-		reason = shoal_open_reason(shoal_open(skb, &hdr, &e->key));
+		reason = shoal_open_reason(shoal_open(skb, &hdr, k->cipher,
+						      &e->key));
 		if (reason != SHOAL_STAT_COUNT)
 			goto drop;
 	}

@@ -456,7 +456,7 @@ static void shoal_send_one(struct shoal_peer *peer, struct shoal_txkey *key,
 	tos = shoal_send_tos(skb);
 	if (!shoal_send_hdr(peer->sd, peer, key, &hdr, &epoch))
 		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_NO_KEY);
-	if (!shoal_seal(skb, &hdr, &epoch->key) ||
+	if (!shoal_seal(skb, &hdr, key->cipher, &epoch->key) ||
 	    skb_cow_head(skb, peer->sd->dev->needed_headroom))
 		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
 	memcpy(skb_push(skb, SHOAL_HDR_LEN), &hdr, SHOAL_HDR_LEN);
@@ -505,14 +505,14 @@ static unsigned int shoal_batch_dgram_len(const struct sk_buff *seg)
 /* Encrypts the region of @out at @off holding @len plaintext bytes. */
 static bool shoal_batch_seal_one(struct sk_buff *out, unsigned int off,
 				 unsigned int len, const struct shoal_hdr *hdr,
-				 const struct shoal_aead_key *key)
+				 u8 cipher, const union shoal_aead_key *key)
 {
 	struct scatterlist sg[MAX_SKB_FRAGS + 8];
 
 	sg_init_table(sg, ARRAY_SIZE(sg));
 	if (skb_to_sgvec(out, sg, off, len + SHOAL_TAG_LEN) < 0)
 		return false;
-	return shoal_aead_seal_sg(key, sg, len, hdr);
+	return shoal_aead_seal_sg(key, cipher, sg, len, hdr);
 }
 
 /*
@@ -565,7 +565,7 @@ static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
 		if (skb_store_bits(out, off, &hdr, SHOAL_HDR_LEN) ||
 		    shoal_batch_copy(out, off + SHOAL_HDR_LEN, seg) ||
 		    !shoal_batch_seal_one(out, off + SHOAL_HDR_LEN, len, &hdr,
-					  &epoch->key))
+					  key->cipher, &epoch->key))
 			goto err;
 		off += SHOAL_HDR_LEN + len + SHOAL_TAG_LEN;
 		*bytes += len;
