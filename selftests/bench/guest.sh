@@ -3,9 +3,10 @@
 # Copyright (C) 2026 The shoal authors.
 #
 # The benchmark's guest side, run as root in the VM by selftests/bench/run
-# (through selftests/vm/run): shoal side by side with plain veth, VXLAN and
-# kernel WireGuard, each built on the same underlay, repetitions
-# interleaved (veth, vxlan, wg, shoal, shoal-aes, veth, ...). It only measures and
+# (through selftests/vm/run): shoal (with ChaCha20-Poly1305, and with
+# AES-256-GCM as shoal-aes) side by side with plain veth, VXLAN and kernel
+# WireGuard, each built on the same underlay, repetitions interleaved
+# (veth, vxlan, wg, shoal, shoal-aes, veth, ...). It only measures and
 # keeps raw results; selftests/bench/report.py turns them into figures.
 #
 #   guest.sh [BENCH_VAR=VALUE...]
