@@ -102,21 +102,30 @@ three_hosts_bridge()
 
 # A datagram captured on the underlay, decrypted by selftests/wire.py with
 # the sender's key, is the inner packet that was sent.
+# ping_capture DIR: three pings from A to B (pattern 5ca1ab1e), as A's
+# veth sent them, in DIR/cap.
+ping_capture()
+{
+	local pid
+
+	ip netns exec "$A" tcpdump -i veth0 -U -w "$1/cap" -c 3 \
+		"udp dst port 51821" 2>/dev/null &
+	pid=$!
+	defer kill "$pid"
+	busywait 5000 test -s "$1/cap"
+	ip netns exec "$A" ping -q -c 3 -i 0.2 -p 5ca1ab1e -W 5 10.0.0.2 \
+		>/dev/null
+	wait "$pid"
+}
+
 wire_format()
 {
-	local dir pid
+	local dir
 
 	require_cmd tcpdump
 	tunnel_pair 4
 	tmpdir dir
-	ip netns exec "$A" tcpdump -i veth0 -U -w "$dir/cap" -c 3 \
-		"udp dst port 51821" 2>/dev/null &
-	pid=$!
-	defer kill "$pid"
-	busywait 5000 test -s "$dir/cap"
-	ip netns exec "$A" ping -q -c 3 -i 0.2 -p 5ca1ab1e -W 5 10.0.0.2 \
-		>/dev/null
-	wait "$pid"
+	ping_capture "$dir"
 	$WIRE decrypt --key-file "$KEYS/1" --port 51821 "$dir/cap" >"$dir/out"
 	$PY - "$dir/out" <<-'PYEOF'
 	import ipaddress, json, sys
@@ -776,25 +785,20 @@ key_exhaustion()
 # not change under keys.
 aes_256_gcm()
 {
-	local dir pid epoch plain before
+	local dir epoch plain before
 
 	require_cmd tcpdump
 	SHOAL_CIPHER=aes-256-gcm tunnel_pair 4
 	expect_eq "A's cipher" "$(stat "$A" cipher)" aes-256-gcm
 	tmpdir dir
-	ip netns exec "$A" tcpdump -i veth0 -U -w "$dir/cap" -c 3 \
-		"udp dst port 51821" 2>/dev/null &
-	pid=$!
-	defer kill "$pid"
-	busywait 5000 test -s "$dir/cap"
-	ip netns exec "$A" ping -q -c 3 -i 0.2 -p 5ca1ab1e -W 5 10.0.0.2 \
-		>/dev/null
-	wait "$pid"
+	ping_capture "$dir"
 	$WIRE decrypt --cipher aes-256-gcm --key-file "$KEYS/1" --port 51821 \
 		"$dir/cap" >"$dir/out"
 	expect_eq "datagrams wire.py opened" "$(grep -c 5ca1ab1e5ca1ab1e \
 		"$dir/out")" 3
-	# Nor does it open them as ChaCha20-Poly1305.
+	# Nor does it open them as ChaCha20-Poly1305. ($WIRE is a command
+	# line, split on purpose.)
+	# shellcheck disable=SC2086
 	expect_fail $WIRE decrypt --key-file "$KEYS/1" --port 51821 \
 		"$dir/cap" >/dev/null 2>&1
 
