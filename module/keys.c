@@ -319,7 +319,7 @@ bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k)
  * before is forgotten. If another CPU installed an epoch meanwhile, the
  * newer of the two wins.
  *
- * Return: the receive state of @e's epoch; NULL if it is no longer newer;
+ * Return: the receive state of @epoch; NULL if it is no longer newer;
  * ERR_PTR(-ENOMEM) without memory.
  */
 struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
