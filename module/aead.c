@@ -170,19 +170,23 @@ void shoal_aead_uninit(void)
 }
 
 /* Rekeys a CPU's transforms with zeros: no freed key stays in them. */
-static long shoal_gcm_wipe_cpu(void *unused)
+static void shoal_gcm_wipe_ways(struct shoal_gcm_cpu *c)
 {
 	static const u8 zero[SHOAL_KEY_LEN];
-	struct shoal_gcm_cpu *c;
 	unsigned int i;
 
-	local_bh_disable();
-	c = this_cpu_ptr(&shoal_gcm_cpu);
 	for (i = 0; i < SHOAL_GCM_WAYS; i++) {
 		if (c->way[i].keyed &&
 		    !crypto_aead_setkey(c->way[i].tfm, zero, sizeof(zero)))
 			c->way[i].keyed = 0;
 	}
+}
+
+/* On the CPU itself, where its softirqs may be using them. */
+static long shoal_gcm_wipe_cpu(void *unused)
+{
+	local_bh_disable();
+	shoal_gcm_wipe_ways(this_cpu_ptr(&shoal_gcm_cpu));
 	local_bh_enable();
 	return 0;
 }
@@ -191,10 +195,17 @@ static void shoal_gcm_wipe(struct work_struct *work)
 {
 	unsigned int cpu;
 
-	/* An offline CPU's transforms wait for its return and a next wipe. */
+	/*
+	 * With hotplug held off, an offline CPU runs nothing that could use
+	 * its transforms: they are wiped from here.
+	 */
 	cpus_read_lock();
-	for_each_online_cpu(cpu)
-		work_on_cpu(cpu, shoal_gcm_wipe_cpu, NULL);
+	for_each_possible_cpu(cpu) {
+		if (cpu_online(cpu))
+			work_on_cpu(cpu, shoal_gcm_wipe_cpu, NULL);
+		else
+			shoal_gcm_wipe_ways(per_cpu_ptr(&shoal_gcm_cpu, cpu));
+	}
 	cpus_read_unlock();
 }
 
