@@ -826,6 +826,64 @@ print(wire.ipv4("10.0.0.1", "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' \
 	expect_eq "A's cipher after" "$(stat "$A" cipher)" aes-256-gcm
 }
 
+# pinned_pings NS DST CPU N: N pings from CPU, every one answered.
+pinned_pings()
+{
+	local out
+
+	out=$(ip netns exec "$1" taskset -c "$3" ping -q -c "$4" -i 0.05 -W 5 "$2")
+	expect_match "pings from CPU $3" "$out" " $4 received, 0% packet loss"
+}
+
+# rps NS MASK: NS's veth0 hands what it receives to the CPUs of MASK.
+rps()
+{
+	ip netns exec "$1" sh -c "echo $2 >/sys/class/net/veth0/queues/rx-0/rps_cpus"
+}
+
+# Where AES-256-GCM runs on AES-NI transforms (-cpu max), a freed key wipes
+# every CPU's transforms within a second: an online CPU's on itself, an
+# offline CPU's from the wiping thread while it holds hotplug off. Traffic
+# afterwards rekeys them. Here CPU 1 is offline while a key is freed. A's
+# keys are used on CPU 1 (its pings are sealed there, and RPS hands it the
+# replies) and B's on CPU 0, so a transform of CPU 1 wiped but still taken
+# for keyed fails every ping after CPU 1 returns. On the debug kernel this
+# is the wipe's run under lockdep. Whether the bytes were zeroed nothing
+# outside the module can see.
+aes_cpu_offline()
+{
+	local online=/sys/devices/system/cpu/cpu1/online mark cpu
+
+	grep -q "^driver *: __generic-gcm-aesni$" /proc/crypto ||
+		skip "no AES-NI GCM on this CPU (-cpu max has it)"
+	[[ -w $online ]] || skip "CPU 1 cannot go offline"
+	mark="shoal aes_cpu_offline $$ $RANDOM"
+	echo "$mark" >/dev/kmsg
+	SHOAL_CIPHER=aes-256-gcm tunnel_pair 4
+	if dmesg | sed -n "/$mark/,\$p" | grep 'AES-256-GCM without'
+	then
+		echo "# the device runs AES-256-GCM on the generic code"
+		return 1
+	fi
+	rps "$A" 2
+	rps "$B" 1
+	pinned_pings "$A" 10.0.0.2 1 10
+
+	echo 0 >"$online"
+	defer sh -c "echo 1 >$online"
+	# A key set and deleted: its epoch is freed, which queues the wipe.
+	ip netns exec "$A" shoal key set shoal0 slot 1 id 2 "$KEYS/2"
+	ip netns exec "$A" shoal key del shoal0 slot 1
+	pinned_pings "$A" 10.0.0.2 0 10
+	# The wipe runs a second after the free; nothing outside shows it.
+	sleep "$(scaled 3)"
+	echo 1 >"$online"
+	# RPS masks outlive the CPU's absence; A's pings go back to CPU 1.
+	pinned_pings "$A" 10.0.0.2 1 20
+	expect_eq "authentication drops" \
+		"$(stat "$A" stats.drop_auth):$(stat "$B" stats.drop_auth)" 0:0
+}
+
 # The self-tests a load with selftest=1 runs: the replay window, and both
 # AEADs against the protocol's test vector (AES-256-GCM on the AES-NI
 # transforms where the CPU has AES-NI, -cpu max, else on the generic code).
@@ -845,5 +903,5 @@ load_selftests()
 ktap_run ipv4_underlay ipv6_underlay in_order three_hosts_bridge wire_format \
 	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
 	path_mtu_ipv6_underlay big_datagram outer_gro big_gso pairwise_only no_route tx_error key_rotation roaming \
-	roaming_bounded key_exhaustion aes_256_gcm \
+	roaming_bounded key_exhaustion aes_256_gcm aes_cpu_offline \
 	load_selftests
