@@ -41,6 +41,9 @@ readonly FANOUT_TIME=${BENCH_FANOUT_TIME:-3}
 readonly PEERS=${BENCH_PEERS:-10000}		# S6
 readonly SYSTEMS=${BENCH_SYSTEMS:-veth vxlan wg shoal shoal-aes}
 readonly SCENARIOS=${BENCH_SCENARIOS:-s7 s1 s2 s3 s4 s5rx s5 s6}
+# RPS on B's tunnel device (a hex CPU mask; none by default), every system
+# alike but veth, whose device is the underlay's.
+readonly INNER_RPS=${BENCH_INNER_RPS:-}
 readonly BLAST=${BENCH_BLAST:?BENCH_BLAST: the udpblast binary}
 
 readonly OUT=${SHOAL_RESULTS:?not in the VM harness}
@@ -251,6 +254,11 @@ sys_up()
 	shoal)	pair_shoal ;;
 	shoal-aes) pair_shoal aes-256-gcm ;;
 	esac
+	if [[ -n $INNER_RPS && $DEV != veth0 ]]
+	then
+		ip netns exec "$NS_B" sh -c \
+			"echo $INNER_RPS >/sys/class/net/$DEV/queues/rx-0/rps_cpus"
+	fi
 	# A first packet resolves what needs resolving (WireGuard's
 	# handshake) before anything is measured.
 	in_a ping -c 1 -W 5 "$INNER_B" >/dev/null ||
@@ -852,7 +860,8 @@ meta()
 	               "fanout_sizes": "$FANOUT_SIZES".split(),
 	               "fanout_time": $FANOUT_TIME, "peers": $PEERS,
 	               "systems": "$SYSTEMS".split(),
-	               "scenarios": "$SCENARIOS".split()},
+	               "scenarios": "$SCENARIOS".split(),
+	               "inner_rps": "$INNER_RPS"},
 	}, open(sys.argv[1], "w"), indent=1)
 	EOF
 }
