@@ -852,7 +852,7 @@ rps()
 # outside the module can see.
 aes_cpu_offline()
 {
-	local online=/sys/devices/system/cpu/cpu1/online mark cpu
+	local online=/sys/devices/system/cpu/cpu1/online mark
 
 	grep -q "^driver *: __generic-gcm-aesni$" /proc/crypto ||
 		skip "no AES-NI GCM on this CPU (-cpu max has it)"
