@@ -15,6 +15,9 @@
  * multiplication: slower, and always there.
  */
 
+#ifdef CONFIG_X86
+#include <asm/fpu/api.h>
+#endif
 #include <asm/simd.h>
 #include <asm/unaligned.h>
 #include <crypto/aead.h>
@@ -530,19 +533,45 @@ static const u8 shoal_vec_sealed[][SHOAL_VEC_LEN + SHOAL_TAG_LEN] __initconst = 
 };
 
 /*
+ * Where shoal_aead_selftest_one() runs the cipher: in process context (the
+ * generic code); with BH disabled, as the packet path runs (the AES-NI
+ * transforms where they exist); and with BH disabled inside a kernel FPU
+ * section, as a softirq that interrupted one (the generic code again).
+ */
+enum shoal_vec_ctx {
+	SHOAL_VEC_TASK,
+	SHOAL_VEC_BH,
+	SHOAL_VEC_FPU,
+	SHOAL_VEC_CTXS
+};
+
+/* Enters or leaves a kernel FPU section, where the architecture has them. */
+static void __init shoal_vec_fpu(bool begin)
+{
+#ifdef CONFIG_X86
+	if (begin)
+		kernel_fpu_begin();
+	else
+		kernel_fpu_end();
+#endif
+}
+
+/*
  * Seals the vector, checks the result, opens it again and checks that a
  * flipped bit is refused. @split: in three pieces whose borders fall
- * inside blocks; @bh: as the packet path runs (so AES-256-GCM takes the
- * AES-NI transforms where they exist).
+ * inside blocks. With @ctx other than SHOAL_VEC_TASK, also checks that
+ * the AES-NI transforms served exactly when they should have: for
+ * AES-256-GCM with them ready (@fast), outside an FPU section.
  */
 static bool __init shoal_aead_selftest_one(const union shoal_aead_key *k,
 					   u8 cipher, u8 *buf, bool split,
-					   bool bh)
+					   enum shoal_vec_ctx ctx, bool fast)
 {
 	const struct shoal_hdr *hdr = (const void *)shoal_vec_hdr;
 	unsigned int len = SHOAL_VEC_LEN + SHOAL_TAG_LEN;
 	struct scatterlist sg[3];
-	bool ok;
+	bool ok, used;
+	u64 uses;
 
 	memcpy(buf, shoal_vec_plain, SHOAL_VEC_LEN);
 	if (split) {
@@ -553,8 +582,11 @@ static bool __init shoal_aead_selftest_one(const union shoal_aead_key *k,
 	} else {
 		sg_init_one(sg, buf, len);
 	}
-	if (bh)
+	if (ctx != SHOAL_VEC_TASK)
 		local_bh_disable();
+	if (ctx == SHOAL_VEC_FPU)
+		shoal_vec_fpu(true);
+	uses = this_cpu_read(shoal_gcm_cpu.uses);
 	ok = shoal_aead_seal_sg(k, cipher, sg, SHOAL_VEC_LEN, hdr) &&
 	     !memcmp(buf, shoal_vec_sealed[cipher], len) &&
 	     shoal_aead_open_sg(k, cipher, sg, len, hdr) &&
@@ -562,9 +594,14 @@ static bool __init shoal_aead_selftest_one(const union shoal_aead_key *k,
 	memcpy(buf, shoal_vec_sealed[cipher], len);
 	buf[len - 1] ^= 1;
 	ok = ok && !shoal_aead_open_sg(k, cipher, sg, len, hdr);
-	if (bh)
-		local_bh_enable();
-	return ok;
+	used = this_cpu_read(shoal_gcm_cpu.uses) != uses;
+	if (ctx == SHOAL_VEC_FPU)
+		shoal_vec_fpu(false);
+	if (ctx == SHOAL_VEC_TASK)
+		return ok;
+	local_bh_enable();
+	return ok && used == (fast && cipher == SHOAL_CIPHER_AES_256_GCM &&
+			      ctx == SHOAL_VEC_BH);
 }
 
 /**
@@ -583,16 +620,16 @@ bool __init shoal_aead_selftest(void)
 	fast = shoal_aead_prepare(SHOAL_CIPHER_AES_256_GCM);
 	for (cipher = 0; ok && cipher < ARRAY_SIZE(shoal_vec_sealed); cipher++) {
 		shoal_aead_setkey(k, cipher, shoal_vec_key);
-		for (i = 0; ok && i < 4; i++)
+		for (i = 0; ok && i < 2 * SHOAL_VEC_CTXS; i++)
 			ok = shoal_aead_selftest_one(k, cipher, buf, i & 1,
-						     i & 2);
+						     i / 2, fast);
 		if (!ok)
 			pr_err("self-test of cipher %u failed\n", cipher);
 	}
 	kfree_sensitive(k);
 	kfree(buf);
 	if (ok)
-		pr_info("AEAD self-tests pass (AES-256-GCM generic%s)\n",
+		pr_info("AEAD self-tests pass (AES-256-GCM generic%s; generic inside an FPU section)\n",
 			fast ? " and on " SHOAL_GCM_DRIVER : " only");
 	return ok;
 }
