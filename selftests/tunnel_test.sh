@@ -826,6 +826,12 @@ print(wire.ipv4("10.0.0.1", "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' \
 	expect_eq "A's cipher after" "$(stat "$A" cipher)" aes-256-gcm
 }
 
+# has_aesni_gcm: is the AES-NI GCM the module uses registered (-cpu max)?
+has_aesni_gcm()
+{
+	grep -q "^driver *: __generic-gcm-aesni$" /proc/crypto
+}
+
 # pinned_pings NS DST CPU N: N pings from CPU, every one answered.
 pinned_pings()
 {
@@ -854,7 +860,7 @@ aes_cpu_offline()
 {
 	local online=/sys/devices/system/cpu/cpu1/online mark
 
-	grep -q "^driver *: __generic-gcm-aesni$" /proc/crypto ||
+	has_aesni_gcm ||
 		skip "no AES-NI GCM on this CPU (-cpu max has it)"
 	[[ -w $online ]] || skip "CPU 1 cannot go offline"
 	mark="shoal aes_cpu_offline $$ $RANDOM"
@@ -901,7 +907,7 @@ load_selftests()
 	expect_match dmesg "$log" "AEAD self-tests pass"
 	echo "# $(grep -o 'AEAD self-tests pass.*' <<<"$log")"
 	# They check which code served; with AES-NI, its transforms must have.
-	if grep -q "^driver *: __generic-gcm-aesni$" /proc/crypto
+	if has_aesni_gcm
 	then
 		expect_match "AES-NI self-tests" "$log" "on __generic-gcm-aesni"
 	fi
