@@ -107,7 +107,7 @@ dkms-install:
 clean:
 	rm -rf *.ko *.mod *.mod.c *.o .*.cmd module/*.o module/.*.cmd \
 		Module.symvers modules.order .check.log .shoal-kdir
-	$(MAKE) -C tools clean
+	$(if $(wildcard tools/Makefile),$(MAKE) -C tools clean)
 
 .PHONY: all module module-debug tool check style test demo bench install \
 	dkms-install clean
