@@ -10,7 +10,9 @@
 # make check      sparse (C=2) and W=1 over the module; any warning fails
 # make style      checkpatch.pl --strict over the module and uapi header
 # make install    module into /lib/modules/$(KVER)/updates + depmod, and tool
-# make dkms-install
+# make dkms-install   sources into /usr/src/shoal-VERSION, dkms build and
+#                 install for $(KVER); replaces what DKMS held of this
+#                 version (DKMS rebuilds it for other kernels as they boot)
 
 SHOAL_CACHE ?= $(HOME)/.cache/shoal
 VM_RUN := $(CURDIR)/selftests/vm/run
@@ -96,10 +98,12 @@ install: module tool
 
 dkms-install:
 	@command -v dkms >/dev/null || apt-get install -y dkms
+	if dkms status -m shoal -v $(VERSION) | grep shoal >/dev/null; then \
+		dkms remove -m shoal -v $(VERSION) --all; fi
 	rm -rf /usr/src/shoal-$(VERSION)
 	mkdir -p /usr/src/shoal-$(VERSION)
 	cp -r Kbuild Makefile dkms.conf module uapi /usr/src/shoal-$(VERSION)/
-	dkms add -m shoal -v $(VERSION) || true
+	dkms add -m shoal -v $(VERSION)
 	dkms build -m shoal -v $(VERSION) -k $(KVER)
 	dkms install -m shoal -v $(VERSION) -k $(KVER)
 

@@ -542,7 +542,8 @@ print(wire.ipv4("10.0.0.1", "10.0.0.2", 1, wire.icmp_echo(7, 1, b"x")).hex())' \
 	out=$(cat "$KEYS/flood")
 	expect_match "flood across the marking" "$out" " 0% packet loss"
 	expect_eq "marked" "$(stat "$B" peers.0.rx_keys_pairwise)" "[9]"
-	ip netns exec "$B" shoal peer show shoal0 | grep -q 'rx-keys 1 9 (pairwise)'
+	expect_match "peer show" "$(ip netns exec "$B" shoal peer show shoal0)" \
+		'rx-keys 1 9 \(pairwise\)'
 	ping_ok "$A" fd10::2 1
 	ping_ok "$B" 10.0.0.1 1
 
