@@ -155,6 +155,9 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 		*e = shoal_rxkey_install(k, epoch, trial,
 					 READ_ONCE(sd->replay_window));
 	memzero_explicit(trial, shoal_aead_key_size(k->cipher));
+	/* No epoch keeps the trial key that the AES-NI transforms may hold. */
+	if ((err || IS_ERR(*e)) && k->cipher == SHOAL_CIPHER_AES_256_GCM)
+		shoal_aead_forget();
 	if (err)
 		return shoal_open_reason(err);
 	if (IS_ERR(*e))

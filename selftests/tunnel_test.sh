@@ -891,6 +891,47 @@ aes_cpu_offline()
 		"$(stat "$A" stats.drop_auth):$(stat "$B" stats.drop_auth)" 0:0
 }
 
+# A datagram with a new epoch is opened with a trial key derived for it;
+# on the AES-NI transforms (-cpu max) that keys one of them. When the trial
+# fails no epoch keeps that key, so the transforms are wiped as for a freed
+# one. The function tracer shows the wipe: none while the tunnel is quiet,
+# one after a forged datagram of a new epoch.
+aes_trial_wipe()
+{
+	local tr=/sys/kernel/tracing epoch plain
+
+	has_aesni_gcm ||
+		skip "no AES-NI GCM on this CPU (-cpu max has it)"
+	grep -qw function "$tr/available_tracers" 2>/dev/null ||
+		skip "no function tracer"
+	SHOAL_CIPHER=aes-256-gcm tunnel_pair 4
+	ping_ok "$A" 10.0.0.2 2
+	echo shoal_gcm_wipe >"$tr/set_ftrace_filter"
+	defer sh -c "echo nop >$tr/current_tracer; echo >$tr/set_ftrace_filter"
+	echo function >"$tr/current_tracer"
+	sleep "$(scaled 2)"
+	echo >"$tr/trace"
+	sleep "$(scaled 2)"
+	expect_eq "wipes while quiet" "$(grep -c shoal_gcm_wipe "$tr/trace" ||
+		true)" 0
+
+	epoch=$(stat "$A" keys.0.epoch)
+	plain=$($PY -c '
+import sys; sys.path.insert(0, sys.argv[1]); import wire
+print(wire.ipv4("10.0.0.1", "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' \
+		"$SHOAL_TOP/selftests")
+	# Sender 1's key 1 and the next epoch, sealed with another key.
+	expect_drop auth send_payload "$A" 192.0.2.2 51821 \
+		"$(forge "$KEYS/2" 1 1 $((epoch + 1)) 1 "$plain" aes-256-gcm)"
+	if ! busywait 5000 grep -q shoal_gcm_wipe "$tr/trace"
+	then
+		echo "# no wipe after the failed trial"
+		return 1
+	fi
+	ping_ok "$A" 10.0.0.2 2
+	expect_eq "A's epoch" "$(stat "$A" keys.0.epoch)" "$epoch"
+}
+
 # The self-tests a load with selftest=1 runs: the replay window, and both
 # AEADs against the protocol's test vector: in process context, with BH
 # disabled (AES-256-GCM then on the AES-NI transforms where the CPU has
@@ -918,4 +959,4 @@ ktap_run ipv4_underlay ipv6_underlay in_order three_hosts_bridge wire_format \
 	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
 	path_mtu_ipv6_underlay big_datagram outer_gro big_gso pairwise_only no_route tx_error key_rotation roaming \
 	roaming_bounded key_exhaustion aes_256_gcm aes_cpu_offline \
-	load_selftests
+	aes_trial_wipe load_selftests
