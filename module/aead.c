@@ -43,11 +43,14 @@
 #define SHOAL_GCM_DRIVER	"__generic-gcm-aesni"
 /* Transforms per CPU: the keys of a few senders, and the CPU's own. */
 #define SHOAL_GCM_WAYS		8
+/* A way's key is not known, but may be one: no key has this serial. */
+#define SHOAL_GCM_UNKNOWN	U64_MAX
 
 /**
  * struct shoal_gcm_way - one transform of a CPU
  * @tfm: the transform
- * @keyed: serial of the key it holds; 0 for none
+ * @keyed: serial of the key it holds; 0 for none; SHOAL_GCM_UNKNOWN while
+ *	being keyed, and after that failed (which may leave the old key)
  * @used: when it last served, in the CPU's uses
  */
 struct shoal_gcm_way {
@@ -260,7 +263,7 @@ static int shoal_gcm_fast(const struct shoal_gcm_key *k,
 			w = &c->way[i];
 	}
 	if (w->keyed != k->serial) {
-		w->keyed = 0;
+		w->keyed = SHOAL_GCM_UNKNOWN;
 		if (crypto_aead_setkey(w->tfm, k->raw, SHOAL_KEY_LEN)) {
 			c->busy = false;
 			return -EAGAIN;
@@ -582,7 +585,10 @@ static bool __init shoal_aead_selftest_one(const union shoal_aead_key *k,
 	} else {
 		sg_init_one(sg, buf, len);
 	}
-	if (ctx != SHOAL_VEC_TASK)
+	/* On one CPU, whose count of uses is read before and after. */
+	if (ctx == SHOAL_VEC_TASK)
+		migrate_disable();
+	else
 		local_bh_disable();
 	if (ctx == SHOAL_VEC_FPU)
 		shoal_vec_fpu(true);
@@ -597,7 +603,9 @@ static bool __init shoal_aead_selftest_one(const union shoal_aead_key *k,
 	used = this_cpu_read(shoal_gcm_cpu.uses) != uses;
 	if (ctx == SHOAL_VEC_FPU)
 		shoal_vec_fpu(false);
-	if (ctx != SHOAL_VEC_TASK)
+	if (ctx == SHOAL_VEC_TASK)
+		migrate_enable();
+	else
 		local_bh_enable();
 	return ok && used == (READ_ONCE(shoal_gcm_ready) && ctx == SHOAL_VEC_BH &&
 			      cipher == SHOAL_CIPHER_AES_256_GCM);
