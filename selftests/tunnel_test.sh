@@ -177,6 +177,15 @@ forge()
 		--epoch "$4" --counter "$5" --cipher "${7:-chacha20-poly1305}" "$6"
 }
 
+# echo_request SRC: an inner ICMP echo request from SRC to 10.0.0.2, in hex.
+echo_request()
+{
+	$PY -c '
+import sys; sys.path.insert(0, sys.argv[1]); import wire
+print(wire.ipv4(sys.argv[2], "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' \
+		"$SHOAL_TOP/selftests" "$1"
+}
+
 # expect_drop REASON CMD...: CMD makes B drop exactly one datagram, counted
 # under REASON on the device (and the peer, when one is known).
 expect_drop()
@@ -206,10 +215,7 @@ drop_reasons()
 	ping_ok "$A" 10.0.0.2 1
 	wait "$pid"
 	epoch=$(stat "$A" keys.0.epoch)
-	plain=$($PY -c '
-import sys; sys.path.insert(0, sys.argv[1]); import wire
-print(wire.ipv4("10.0.0.77", "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' \
-		"$SHOAL_TOP/selftests")
+	plain=$(echo_request 10.0.0.77)
 	ip netns exec "$A" shoal genkey >"$dir/wrong"
 
 	expect_drop malformed send_payload "$A" 192.0.2.2 51821 0102030405
@@ -804,10 +810,7 @@ aes_256_gcm()
 		"$dir/cap" >/dev/null 2>&1
 
 	epoch=$(stat "$A" keys.0.epoch)
-	plain=$($PY -c '
-import sys; sys.path.insert(0, sys.argv[1]); import wire
-print(wire.ipv4("10.0.0.1", "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' \
-		"$SHOAL_TOP/selftests")
+	plain=$(echo_request 10.0.0.1)
 	# Counters within B's replay window of A's, so A's own go on passing.
 	before=$(stat "$B" stats.rx_packets)
 	send_payload "$A" 192.0.2.2 51821 \
@@ -916,10 +919,7 @@ aes_trial_wipe()
 		true)" 0
 
 	epoch=$(stat "$A" keys.0.epoch)
-	plain=$($PY -c '
-import sys; sys.path.insert(0, sys.argv[1]); import wire
-print(wire.ipv4("10.0.0.1", "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' \
-		"$SHOAL_TOP/selftests")
+	plain=$(echo_request 10.0.0.1)
 	# Sender 1's key 1 and the next epoch, sealed with another key.
 	expect_drop auth send_payload "$A" 192.0.2.2 51821 \
 		"$(forge "$KEYS/2" 1 1 $((epoch + 1)) 1 "$plain" aes-256-gcm)"
