@@ -177,13 +177,15 @@ forge()
 		--epoch "$4" --counter "$5" --cipher "${7:-chacha20-poly1305}" "$6"
 }
 
-# echo_request SRC: an inner ICMP echo request from SRC to 10.0.0.2, in hex.
+# echo_request SRC [ID]: an inner ICMP echo request (identifier ID, 1 by
+# default) from SRC to 10.0.0.2, in hex.
 echo_request()
 {
 	$PY -c '
 import sys; sys.path.insert(0, sys.argv[1]); import wire
-print(wire.ipv4(sys.argv[2], "10.0.0.2", 1, wire.icmp_echo(1, 1, b"x")).hex())' \
-		"$SHOAL_TOP/selftests" "$1"
+print(wire.ipv4(sys.argv[2], "10.0.0.2", 1,
+                wire.icmp_echo(int(sys.argv[3]), 1, b"x")).hex())' \
+		"$SHOAL_TOP/selftests" "$1" "${2:-1}"
 }
 
 # expect_drop REASON CMD...: CMD makes B drop exactly one datagram, counted
@@ -527,10 +529,7 @@ pairwise_only()
 	tunnel_pair 4
 	ping_ok "$A" 10.0.0.2 1
 	epoch=$(stat "$A" keys.0.epoch)
-	plain=$($PY -c '
-import sys; sys.path.insert(0, sys.argv[1]); import wire
-print(wire.ipv4("10.0.0.1", "10.0.0.2", 1, wire.icmp_echo(7, 1, b"x")).hex())' \
-		"$SHOAL_TOP/selftests")
+	plain=$(echo_request 10.0.0.1 7)
 	# Any holder of A's key can pass for A while nothing is marked.
 	before=$(stat "$B" peers.0.stats.rx_packets)
 	send_payload "$A" 192.0.2.2 51821 \
@@ -836,6 +835,11 @@ has_aesni_gcm()
 	grep -q "^driver *: __generic-gcm-aesni$" /proc/crypto
 }
 
+require_aesni_gcm()
+{
+	has_aesni_gcm || skip "no AES-NI GCM on this CPU (-cpu max has it)"
+}
+
 # pinned_pings NS DST CPU N: N pings from CPU, every one answered.
 pinned_pings()
 {
@@ -864,8 +868,7 @@ aes_cpu_offline()
 {
 	local online=/sys/devices/system/cpu/cpu1/online mark
 
-	has_aesni_gcm ||
-		skip "no AES-NI GCM on this CPU (-cpu max has it)"
+	require_aesni_gcm
 	[[ -w $online ]] || skip "CPU 1 cannot go offline"
 	mark="shoal aes_cpu_offline $$ $RANDOM"
 	echo "$mark" >/dev/kmsg
@@ -903,8 +906,7 @@ aes_trial_wipe()
 {
 	local tr=/sys/kernel/tracing epoch plain
 
-	has_aesni_gcm ||
-		skip "no AES-NI GCM on this CPU (-cpu max has it)"
+	require_aesni_gcm
 	grep -qw function "$tr/available_tracers" 2>/dev/null ||
 		skip "no function tracer"
 	SHOAL_CIPHER=aes-256-gcm tunnel_pair 4
