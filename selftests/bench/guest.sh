@@ -44,6 +44,10 @@ readonly SCENARIOS=${BENCH_SCENARIOS:-s7 s1 s2 s3 s4 s5rx s5 s6}
 # RPS on B's tunnel device (a hex CPU mask; none by default), every system
 # alike but veth, whose device is the underlay's.
 readonly INNER_RPS=${BENCH_INNER_RPS:-}
+# Kernel functions whose calls the function tracer counts during every
+# iperf3 run (S1-S3), by CPU and task: which CPU does a tunnel's work (none
+# by default; only functions of loaded code can be traced).
+readonly TRACE=${BENCH_TRACE:-}
 readonly BLAST=${BENCH_BLAST:?BENCH_BLAST: the udpblast binary}
 
 readonly OUT=${SHOAL_RESULTS:?not in the VM harness}
@@ -346,11 +350,40 @@ pair_shoal()
 
 # ---------------------------------------------------------------- S1-S4
 
+readonly TRACEFS=/sys/kernel/tracing
+
+# trace_start: count the calls to $TRACE from now on; false (and nothing
+# traced) if there is nothing to trace or a function is not there.
+trace_start()
+{
+	[[ -n $TRACE ]] || return 1
+	echo 0 >"$TRACEFS/tracing_on"
+	echo >"$TRACEFS/trace"
+	# shellcheck disable=SC2086
+	printf '%s\n' $TRACE >"$TRACEFS/set_ftrace_filter" 2>/dev/null ||
+		return 1
+	echo function >"$TRACEFS/current_tracer"
+	echo 1 >"$TRACEFS/tracing_on"
+}
+
+# trace_stop FILE: the calls since trace_start, counted by CPU, task
+# (without its pid) and function, into FILE.
+trace_stop()
+{
+	echo 0 >"$TRACEFS/tracing_on"
+	grep -v '^#' "$TRACEFS/trace" |
+		awk '{ t = $1; sub(/-[0-9]+$/, "", t); print $2, t, $(NF - 1) }' |
+		sort | uniq -c | sort -rn >"$1"
+	echo nop >"$TRACEFS/current_tracer"
+	echo >"$TRACEFS/set_ftrace_filter"
+}
+
 # iperf SCEN SYS REP IPERF3-ARGS...: one iperf3 run from A to B; its JSON
-# is kept as SCEN/SYS.REP.json.
+# is kept as SCEN/SYS.REP.json (and the calls BENCH_TRACE counts as
+# SCEN/SYS.REP.trace).
 iperf()
 {
-	local scen=$1 sys=$2 rep=$3 pid file i rx0 rx1 j0 j1
+	local scen=$1 sys=$2 rep=$3 pid file i rx0 rx1 j0 j1 traced=0
 
 	shift 3
 	file=$scen/$sys.$rep.json
@@ -363,10 +396,12 @@ iperf()
 		sleep 0.1
 	done
 	rx0=$(devstat "$NS_B" "$DEV" rx_packets)
+	! trace_start || traced=1
 	j0=$(cpu_jiffies)
 	in_a timeout $((TIME + 60)) iperf3 -c "$INNER_B" -p 5201 -t "$TIME" \
 		-J "$@" >"$OUT/$file" 2>&1
 	j1=$(cpu_jiffies)
+	((!traced)) || trace_stop "$OUT/${file%.json}.trace"
 	rx1=$(devstat "$NS_B" "$DEV" rx_packets)
 	timeout 10 tail --pid="$pid" -f /dev/null || kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
@@ -861,7 +896,7 @@ meta()
 	               "fanout_time": $FANOUT_TIME, "peers": $PEERS,
 	               "systems": "$SYSTEMS".split(),
 	               "scenarios": "$SCENARIOS".split(),
-	               "inner_rps": "$INNER_RPS"},
+	               "inner_rps": "$INNER_RPS", "trace": "$TRACE"},
 	}, open(sys.argv[1], "w"), indent=1)
 	EOF
 }
