@@ -155,8 +155,13 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 		*e = shoal_rxkey_install(k, epoch, trial,
 					 READ_ONCE(sd->replay_window));
 	memzero_explicit(trial, shoal_aead_key_size(k->cipher));
-	/* No epoch keeps the trial key that the AES-NI transforms may hold. */
-	if ((err || IS_ERR(*e)) && k->cipher == SHOAL_CIPHER_AES_256_GCM)
+	/*
+	 * No epoch keeps the trial key that the AES-NI transforms may hold:
+	 * the trial failed, or its epoch could not be allocated, or lost to a
+	 * newer one another CPU installed meanwhile.
+	 */
+	if ((err || IS_ERR_OR_NULL(*e)) &&
+	    k->cipher == SHOAL_CIPHER_AES_256_GCM)
 		shoal_aead_forget();
 	if (err)
 		return shoal_open_reason(err);
@@ -168,21 +173,42 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 	return SHOAL_STAT_COUNT;
 }
 
-/* Checks the decrypted inner packet; sets skb->protocol. */
+/*
+ * Makes the first @len bytes of the skb linear: a datagram shorter than
+ * that is malformed, while a pull that finds no memory says nothing about
+ * the datagram.
+ */
+static enum shoal_stat shoal_receive_pull(struct sk_buff *skb,
+					  unsigned int len)
+{
+	if (skb->len < len)
+		return SHOAL_STAT_DROP_MALFORMED;
+	return pskb_may_pull(skb, len) ? SHOAL_STAT_COUNT : SHOAL_STAT_NOMEM;
+}
+
+/*
+ * Checks the decrypted inner packet, and applies the outer ECN to it (RFC
+ * 6040); sets skb->protocol.
+ */
 static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 					   struct shoal_peer *peer,
-					   struct sk_buff *skb)
+					   struct sk_buff *skb,
+					   const struct shoal_outer *outer)
 {
+	enum shoal_stat reason;
 	struct shoal_peer *owner;
 	unsigned int len;
+	u8 tos;
 
-	if (!pskb_may_pull(skb, 1))
-		return SHOAL_STAT_DROP_MALFORMED;
+	reason = shoal_receive_pull(skb, 1);
+	if (reason != SHOAL_STAT_COUNT)
+		return reason;
 	skb_reset_network_header(skb);
 	switch (skb->data[0] >> 4) {
 	case 4:
-		if (!pskb_may_pull(skb, sizeof(struct iphdr)))
-			return SHOAL_STAT_DROP_MALFORMED;
+		reason = shoal_receive_pull(skb, sizeof(struct iphdr));
+		if (reason != SHOAL_STAT_COUNT)
+			return reason;
 		len = ntohs(ip_hdr(skb)->tot_len);
 		if (ip_hdr(skb)->ihl < 5 || ip_hdr(skb)->ihl * 4 > len ||
 		    len != skb->len)
@@ -190,10 +216,12 @@ static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 		skb->protocol = htons(ETH_P_IP);
 		owner = shoal_aip_lookup(&sd->aips, AF_INET,
 					 &ip_hdr(skb)->saddr);
+		tos = ip_hdr(skb)->tos;
 		break;
 	case 6:
-		if (!pskb_may_pull(skb, sizeof(struct ipv6hdr)))
-			return SHOAL_STAT_DROP_MALFORMED;
+		reason = shoal_receive_pull(skb, sizeof(struct ipv6hdr));
+		if (reason != SHOAL_STAT_COUNT)
+			return reason;
 		len = ntohs(ipv6_hdr(skb)->payload_len) +
 		      sizeof(struct ipv6hdr);
 		if (len != skb->len)
@@ -201,17 +229,22 @@ static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 		skb->protocol = htons(ETH_P_IPV6);
 		owner = shoal_aip_lookup(&sd->aips, AF_INET6,
 					 &ipv6_hdr(skb)->saddr);
+		tos = ipv6_get_dsfield(ipv6_hdr(skb));
 		break;
 	default:
 		return SHOAL_STAT_DROP_MALFORMED;
 	}
-	return owner == peer ? SHOAL_STAT_COUNT : SHOAL_STAT_DROP_SOURCE;
+	if (owner != peer)
+		return SHOAL_STAT_DROP_SOURCE;
+	/* An outer CE over an inner packet that is not ECN-capable. */
+	if (INET_ECN_decapsulate(skb, outer->tos, tos) > 1)
+		return SHOAL_STAT_DROP_MALFORMED;
+	return SHOAL_STAT_COUNT;
 }
 
 static void shoal_receive_deliver(struct shoal_dev *sd,
 				  struct shoal_peer *peer,
-				  struct sk_buff *skb, struct sock *sk,
-				  const struct shoal_outer *outer)
+				  struct sk_buff *skb, struct sock *sk)
 {
 	struct net_device *dev = sd->dev;
 	unsigned int len = skb->len;
@@ -233,14 +266,6 @@ static void shoal_receive_deliver(struct shoal_dev *sd,
 	/* The AEAD covered every byte: the inner checksums need no check. */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb->csum_level = ~0;
-	if (INET_ECN_decapsulate(skb, outer->tos,
-				 skb->protocol == htons(ETH_P_IP) ?
-				 ip_hdr(skb)->tos :
-				 ipv6_get_dsfield(ipv6_hdr(skb))) > 1) {
-		shoal_dev_drop(sd, peer->stats, SHOAL_STAT_DROP_MALFORMED, true);
-		kfree_skb(skb);
-		return;
-	}
 	/*
 	 * A device that is down or a full GRO cell drops it and counts it in
 	 * the device's rx_dropped, as any device's receive does: it is not
@@ -282,10 +307,13 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	}
 	reason = SHOAL_STAT_DROP_MALFORMED;
 	/* UDP trimmed the skb to its datagram; a keepalive is the shortest. */
-	if (skb->len < sizeof(struct udphdr) + SHOAL_HDR_LEN + SHOAL_TAG_LEN ||
-	    !pskb_may_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN))
+	if (skb->len < sizeof(struct udphdr) + SHOAL_HDR_LEN + SHOAL_TAG_LEN)
+		goto drop;
+	reason = shoal_receive_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN);
+	if (reason != SHOAL_STAT_COUNT)
 		goto drop;
 	memcpy(&hdr, udp_hdr(skb) + 1, SHOAL_HDR_LEN);
+	reason = SHOAL_STAT_DROP_MALFORMED;
 	if (hdr.type != SHOAL_TYPE_VERSION || hdr.flags || hdr.reserved ||
 	    !hdr.sender_id)
 		goto drop;
@@ -340,12 +368,12 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 		consume_skb(skb);
 		return 0;
 	}
-	reason = shoal_receive_inner(sd, peer, skb);
+	reason = shoal_receive_inner(sd, peer, skb, &outer);
 	if (reason != SHOAL_STAT_COUNT)
 		goto drop;
 	shoal_receive_roam(peer, &outer.src);
 	shoal_peer_stamp(&peer->last_rx);
-	shoal_receive_deliver(sd, peer, skb, sk, &outer);
+	shoal_receive_deliver(sd, peer, skb, sk);
 	return 0;
 
 drop:

@@ -699,21 +699,55 @@ roaming()
 	expect_eq endpoint "$(stat "$B" peers.0.endpoint)" "192.0.2.11:51830"
 }
 
-# send_from NS PORT DST DPORT HEX...: datagrams from one source port each
-# (PORT, PORT+1, ...), back to back: the sockets are made first, as making
-# one takes tens of milliseconds in an emulated guest.
+# send_from [--tos TOS] NS PORT DST DPORT HEX...: datagrams from one source
+# port each (PORT, PORT+1, ...), back to back: the sockets are made first,
+# as making one takes tens of milliseconds in an emulated guest. TOS is the
+# outer IPv4 TOS byte (ECN bits included).
 send_from()
 {
+	local tos=0
+
+	if [[ $1 == --tos ]]
+	then
+		tos=$2
+		shift 2
+	fi
 	ip netns exec "$1" $PY -c '
 import socket, sys
-port, dst, dport = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-data = [bytes.fromhex(h) for h in sys.argv[4:]]
+tos, port, dst, dport = int(sys.argv[1], 0), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+data = [bytes.fromhex(h) for h in sys.argv[5:]]
 socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in data]
 for i, s in enumerate(socks):
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, tos)
     s.bind(("", port + i))
 for s, d in zip(socks, data):
-    s.sendto(d, (dst, dport))' "${@:2}"
+    s.sendto(d, (dst, dport))' "$tos" "${@:2}"
 }
+
+# RFC 6040: an authentic datagram whose outer header is marked CE over an
+# inner packet that is not ECN-capable is dropped, and, dropped, it does
+# not move the peer; the same datagram without the mark does.
+ecn_ce_no_roam()
+{
+	local epoch next plain before
+
+	tunnel_pair 4
+	ping_ok "$A" 10.0.0.2 1
+	epoch=$(stat "$A" keys.0.epoch)
+	next=$(($(stat "$A" keys.0.packets) + 100))
+	plain=$(echo_request 10.0.0.1 9)
+	expect_drop malformed send_from --tos 3 "$A" 40200 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" "$next" "$plain")"
+	expect_eq "endpoint after CE over Not-ECT" \
+		"$(stat "$B" peers.0.endpoint)" "192.0.2.1:51820"
+	before=$(stat "$B" peers.0.stats.rx_packets)
+	send_from "$A" 40201 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" $((next + 1)) "$plain")"
+	busywait 5000 stat_gt "$B" peers.0.stats.rx_packets "$before"
+	expect_eq "endpoint after Not-ECT alone" \
+		"$(stat "$B" peers.0.endpoint)" "192.0.2.1:40201"
+}
+
 
 # An authentic source that keeps changing moves the peer at most once a
 # tenth of a second, by the first datagram after that.
@@ -959,6 +993,7 @@ load_selftests()
 
 ktap_run ipv4_underlay ipv6_underlay in_order three_hosts_bridge wire_format \
 	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
-	path_mtu_ipv6_underlay big_datagram outer_gro big_gso pairwise_only no_route tx_error key_rotation roaming \
+	path_mtu_ipv6_underlay big_datagram outer_gro big_gso pairwise_only \
+	no_route tx_error key_rotation roaming ecn_ce_no_roam \
 	roaming_bounded key_exhaustion aes_256_gcm aes_cpu_offline \
 	aes_trial_wipe load_selftests
