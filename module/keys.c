@@ -219,7 +219,8 @@ struct shoal_rxkey *shoal_rxkey_new(u8 id, u8 cipher, const u8 *material)
 		return NULL;
 	spin_lock_init(&k->lock);
 	/* jiffies starts negative on 32-bit: a stamp of 0 may be ahead. */
-	k->derive_stamp = jiffies - HZ;
+	k->derive_any.stamp = jiffies - HZ;
+	k->derive_ep.stamp = k->derive_any.stamp;
 	k->id = id;
 	k->cipher = cipher;
 	memcpy(k->material, material, SHOAL_KEY_LEN);
@@ -286,25 +287,32 @@ void shoal_rxkey_free(struct shoal_rxkey *k)
 /**
  * shoal_rxkey_derive_allowed - may an unknown epoch be tried now?
  * @k: the key
+ * @from_endpoint: the datagram comes from the peer's current endpoint
  *
  * Caps the derivations (and trial decryptions) that datagrams with new
- * epochs can cause, per key and second. Approximate under concurrency,
- * which is all a rate limit needs.
+ * epochs can cause, per key and second. Anyone can send datagrams naming
+ * a peer's sender and key ids with made-up epochs and spend a budget;
+ * those from the address and port the peer's authentic datagrams last
+ * came from have a budget of their own, so that a flood from elsewhere
+ * does not keep the peer's next real epoch out. Approximate under
+ * concurrency, which is all a rate limit needs.
  *
  * Return: true if under the limit.
  */
-bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k)
+bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k, bool from_endpoint)
 {
+	struct shoal_derive_budget *b = from_endpoint ? &k->derive_ep :
+							&k->derive_any;
 	unsigned long now = jiffies;
 	unsigned int n;
 
 	/* Not time_after(): a key idle for half the jiffies range. */
-	if (now - READ_ONCE(k->derive_stamp) >= HZ) {
-		WRITE_ONCE(k->derive_stamp, now);
-		WRITE_ONCE(k->derive_count, 0);
+	if (now - READ_ONCE(b->stamp) >= HZ) {
+		WRITE_ONCE(b->stamp, now);
+		WRITE_ONCE(b->count, 0);
 	}
-	n = READ_ONCE(k->derive_count) + 1;
-	WRITE_ONCE(k->derive_count, n);
+	n = READ_ONCE(b->count) + 1;
+	WRITE_ONCE(b->count, n);
 	return n <= SHOAL_EPOCH_DERIVE_RATE;
 }
 

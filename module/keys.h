@@ -18,7 +18,10 @@ struct shoal_replay;
 
 /* A sender moves to a new epoch after this long (Documentation/protocol.rst). */
 #define SHOAL_EPOCH_LIFETIME		(120 * HZ)
-/* Epochs a receiver may derive per second and key before it drops them. */
+/*
+ * Epochs a receiver may derive per second and key before it drops them:
+ * as many again for datagrams from the peer's endpoint.
+ */
 #define SHOAL_EPOCH_DERIVE_RATE		64
 #define SHOAL_EPOCH_MAX_AGE_DEFAULT	900U
 #define SHOAL_KEY_LIMIT_MAX		BIT_ULL(62)
@@ -81,12 +84,23 @@ struct shoal_rx_epoch {
 };
 
 /**
+ * struct shoal_derive_budget - derivations of unknown epochs in one second
+ * @stamp: jiffies when the second began
+ * @count: derivations in it
+ */
+struct shoal_derive_budget {
+	unsigned long stamp;
+	unsigned int count;
+};
+
+/**
  * struct shoal_rxkey - a key of a peer this device decrypts with
  * @cur: newest epoch authenticated under it (RCU, written under @lock)
  * @prev: the epoch before @cur, still accepted (as @cur)
  * @lock: serialises epoch changes
- * @derive_stamp: jiffies of the current rate-limit second
- * @derive_count: derivations of unknown epochs in it
+ * @derive_any: rate limit of derivations for datagrams from anywhere
+ * @derive_ep: the same for datagrams from the peer's endpoint, which a
+ *	flood of forged epochs from elsewhere cannot spend
  * @id: key id
  * @cipher: SHOAL_CIPHER_* of its epochs
  * @pairwise: the peer's pairwise key towards this device (RTNL writes)
@@ -97,8 +111,8 @@ struct shoal_rxkey {
 	struct shoal_rx_epoch __rcu *cur;
 	struct shoal_rx_epoch __rcu *prev;
 	spinlock_t lock; /* epoch changes */
-	unsigned long derive_stamp;
-	unsigned int derive_count;
+	struct shoal_derive_budget derive_any;
+	struct shoal_derive_budget derive_ep;
 	u8 id;
 	u8 cipher;
 	bool pairwise;
@@ -119,7 +133,7 @@ const struct shoal_epoch *shoal_txkey_epoch(struct shoal_txkey *k,
 struct shoal_rxkey *shoal_rxkey_new(u8 id, u8 cipher, const u8 *material);
 void shoal_rxkey_free(struct shoal_rxkey *k);
 void shoal_rxkey_destroy(struct shoal_rxkey *k);
-bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k);
+bool shoal_rxkey_derive_allowed(struct shoal_rxkey *k, bool from_endpoint);
 void shoal_rxkey_derive(const struct shoal_rxkey *k, u32 sender_id,
 			u64 epoch, union shoal_aead_key *out);
 struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,

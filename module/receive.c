@@ -62,6 +62,13 @@ static bool shoal_endpoint_equal(const union shoal_endpoint *a,
 	       a->addr6.sin6_scope_id == b->addr6.sin6_scope_id;
 }
 
+/* Whether @src is @ep, where the peer's datagrams last came from. */
+static bool shoal_receive_from_ep(const struct shoal_peer_ep *ep,
+				  const union shoal_endpoint *src)
+{
+	return ep && shoal_endpoint_equal(&ep->addr, src);
+}
+
 /* Roaming moves a peer at most this often, in jiffies. */
 #define SHOAL_ROAM_INTERVAL	(HZ / 10)
 
@@ -82,7 +89,7 @@ static void shoal_receive_roam(struct shoal_peer *peer,
 	struct shoal_peer_ep *ep = rcu_dereference(peer->ep);
 	unsigned long now = jiffies;
 
-	if (likely(ep && shoal_endpoint_equal(&ep->addr, src)))
+	if (likely(shoal_receive_from_ep(ep, src)))
 		return;
 	if (ep && now - READ_ONCE(peer->roamed) < SHOAL_ROAM_INTERVAL)
 		return;
@@ -113,8 +120,10 @@ static DEFINE_PER_CPU(union shoal_aead_key, shoal_trial_key);
  * for a new epoch, the skb is already decrypted (*@opened).
  */
 static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
+					   struct shoal_peer *peer,
 					   struct shoal_rxkey *k,
 					   const struct shoal_hdr *hdr,
+					   const struct shoal_outer *outer,
 					   struct sk_buff *skb,
 					   struct shoal_rx_epoch **e,
 					   bool *opened)
@@ -144,7 +153,9 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 	if (!cur && (s64)(epoch >> 32) <
 		    ktime_get_real_seconds() - READ_ONCE(sd->epoch_max_age))
 		return SHOAL_STAT_DROP_EPOCH;
-	if (!shoal_rxkey_derive_allowed(k))
+	if (!shoal_rxkey_derive_allowed(k,
+					shoal_receive_from_ep(rcu_dereference(peer->ep),
+							      &outer->src)))
 		return SHOAL_STAT_DROP_EPOCH;
 
 	/* Nothing is allocated for an epoch until a datagram proves it. */
@@ -342,7 +353,8 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 
 	shoal_outer_get(skb, &outer);
 	__skb_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN);
-	reason = shoal_receive_epoch(sd, k, &hdr, skb, &e, &opened);
+	reason = shoal_receive_epoch(sd, peer, k, &hdr, &outer, skb, &e,
+				     &opened);
 	if (reason != SHOAL_STAT_COUNT)
 		goto drop;
 	counter = be64_to_cpu(hdr.counter);

@@ -748,6 +748,71 @@ ecn_ce_no_roam()
 		"$(stat "$B" peers.0.endpoint)" "192.0.2.1:40201"
 }
 
+# burst PORT AUTHPORT EPOCH COUNTER: from A's namespace, on one CPU so that
+# B takes them in order, 100 datagrams from PORT naming new epochs (EPOCH +
+# 1, ...) of A's key sealed with another key, then one keepalive sealed
+# with A's key under EPOCH from AUTHPORT.
+burst()
+{
+	ip netns exec "$A" taskset -c 0 $PY -c '
+import socket, sys
+sys.path.insert(0, sys.argv[1] + "/selftests")
+import wire
+keys, port, authport = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+epoch, counter = int(sys.argv[5]), int(sys.argv[6])
+a, x = wire.load_key(keys + "/1"), wire.load_key(keys + "/2")
+forged = [wire.seal(x, 1, 1, epoch + 1 + i, counter, b"") for i in range(100)]
+auth = wire.seal(a, 1, 1, epoch, counter, b"")
+f = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+f.bind(("", port))
+e = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+e.bind(("", authport))
+for d in forged:
+    f.sendto(d, ("192.0.2.2", 51821))
+e.sendto(auth, ("192.0.2.2", 51821))' "$SHOAL_TOP" "$KEYS" "$1" "$2" "$3" "$4"
+}
+
+# Anyone can name a peer's sender and key ids with made-up epochs and
+# spend the key's budget of epoch derivations (64 a second). Datagrams from
+# the peer's endpoint have a budget of their own: after 100 forged new
+# epochs from another port, a real new epoch is refused from elsewhere,
+# but taken from the endpoint.
+epoch_budget()
+{
+	local epoch next ka auth ep
+
+	tunnel_pair 4
+	ping_ok "$A" 10.0.0.2 1
+	epoch=$(stat "$A" keys.0.epoch)
+	next=$(($(stat "$A" keys.0.packets) + 100))
+	# B's endpoint for A becomes port 40300, by a keepalive of A's epoch.
+	ka=$(stat "$B" peers.0.stats.rx_keepalives)
+	send_from "$A" 40300 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" "$next" "")"
+	busywait 5000 stat_gt "$B" peers.0.stats.rx_keepalives "$ka"
+	expect_eq endpoint "$(stat "$B" peers.0.endpoint)" "192.0.2.1:40300"
+
+	sleep 1.1	# a new second of budget
+	auth=$(stat "$B" stats.drop_auth)
+	ep=$(stat "$B" stats.drop_epoch)
+	burst 40310 40311 $((epoch + 1)) $((next + 1))
+	busywait 5000 stat_gt "$B" stats.drop_epoch $((ep + 36))
+	sleep 0.5
+	echo "# from elsewhere: $(($(stat "$B" stats.drop_auth) - auth)) tried and failed, $(($(stat "$B" stats.drop_epoch) - ep)) over budget"
+	expect_eq "keepalives after the burst from elsewhere" \
+		"$(stat "$B" peers.0.stats.rx_keepalives)" $((ka + 1))
+
+	sleep 1.1
+	auth=$(stat "$B" stats.drop_auth)
+	ep=$(stat "$B" stats.drop_epoch)
+	burst 40320 40300 $((epoch + 1)) $((next + 2))
+	busywait 5000 stat_gt "$B" peers.0.stats.rx_keepalives $((ka + 1)) || true
+	echo "# with the endpoint's: $(($(stat "$B" stats.drop_auth) - auth)) tried and failed, $(($(stat "$B" stats.drop_epoch) - ep)) over budget"
+	expect_eq "keepalives after the burst with the endpoint's" \
+		"$(stat "$B" peers.0.stats.rx_keepalives)" $((ka + 2))
+	expect_eq "over budget" "$(($(stat "$B" stats.drop_epoch) - ep))" 36
+}
+
 
 # An authentic source that keeps changing moves the peer at most once a
 # tenth of a second, by the first datagram after that.
@@ -994,6 +1059,6 @@ load_selftests()
 ktap_run ipv4_underlay ipv6_underlay in_order three_hosts_bridge wire_format \
 	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
 	path_mtu_ipv6_underlay big_datagram outer_gro big_gso pairwise_only \
-	no_route tx_error key_rotation roaming ecn_ce_no_roam \
+	no_route tx_error key_rotation roaming ecn_ce_no_roam epoch_budget \
 	roaming_bounded key_exhaustion aes_256_gcm aes_cpu_offline \
 	aes_trial_wipe load_selftests
