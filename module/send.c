@@ -618,13 +618,15 @@ static enum shoal_stat shoal_batch_reason(const struct sk_buff *out)
 
 /*
  * The outer IPv4 total length and IPv6 payload length are 16 bits, and the
- * IP output writes the whole skb's length into them. The datagrams of one
- * outer GSO skb must fit: a longer skb would be segmented in software
- * before the underlay device (it exceeds gso_max_size), each datagram
- * apart, or carry a wrong length past a device that took it whole.
+ * IP output writes the whole skb's length into them; and a device takes a
+ * GSO skb whole only if it is shorter than its gso_max_size (64 KiB but
+ * where raised), link-layer header included. The datagrams of one outer
+ * GSO skb must fit both: a longer skb would be segmented in software before
+ * the underlay device, each datagram apart, or carry a wrong length past a
+ * device that took it whole.
  */
-#define SHOAL_BATCH_MAX	(IP_MAX_MTU - sizeof(struct iphdr) - \
-			 sizeof(struct udphdr))
+#define SHOAL_BATCH_MAX	(GSO_LEGACY_MAX_SIZE - 1 - LL_MAX_HEADER - \
+			 sizeof(struct ipv6hdr) - sizeof(struct udphdr))
 
 /*
  * Detaches from *@segs the longest run of segments whose datagrams fit one
