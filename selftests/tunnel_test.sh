@@ -842,11 +842,12 @@ gso_batch_whole()
 	cmp "$dir/want" "$dir/got"
 	expect_eq "outer GSO skbs" "$(stat "$A" stats.tx_gso_batches)" \
 		$((batches + 1))
-	# 31 datagrams in one skb, the last alone, and maybe an ARP exchange;
-	# cut in software, they would be 32.
+	# 31 datagrams in one skb and the last alone, with whatever else the
+	# host sent meanwhile (ARP, on a slow kernel); cut in software, the
+	# datagrams alone would be 32 skbs.
 	tx=$(($(ip netns exec "$A" cat /sys/class/net/veth0/statistics/tx_packets) - tx))
 	echo "# $tx skbs through A's veth"
-	((tx >= 2 && tx <= 4))
+	((tx >= 2 && tx < 16))
 }
 
 # An authentic source that keeps changing moves the peer at most once a
