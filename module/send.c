@@ -554,6 +554,13 @@ static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
 	/* The frags are allocated, but not yet counted as data. */
 	out->data_len = total;
 	out->len = total;
+	/*
+	 * What the underlay's qdiscs, rules and pacing go by, as a packet
+	 * sealed alone keeps it.
+	 */
+	out->priority = segs->priority;
+	out->mark = segs->mark;
+	skb_set_delivery_time(out, segs->tstamp, segs->mono_delivery_time);
 
 	skb_list_walk_safe(segs, seg, next) {
 		unsigned int len = seg->len;

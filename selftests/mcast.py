@@ -5,9 +5,10 @@
 # Multicast and broadcast helpers for the fan-out tests.
 #
 #   mcast.py send DEV DST PORT COUNT [--interval S] [--size B] [--gso]
-#                [--until-gone]
+#                [--until-gone] [--priority P] [--mark M]
 #       sends COUNT numbered datagrams of B bytes to DST out of DEV (one
-#       UDP GSO send of all of them with --gso); with --until-gone, until
+#       UDP GSO send of all of them with --gso; SO_PRIORITY P and SO_MARK M
+#       on the socket if given); with --until-gone, until
 #       DEV goes away instead, which must happen before COUNT: exits 0 then
 #       (saying at which datagram), 2 if all COUNT were sent
 #   mcast.py expect COUNT [--size B]
@@ -48,6 +49,10 @@ def send(a):
     else:
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex)
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_LOOP, 0)
+    if a.priority is not None:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_PRIORITY, a.priority)
+    if a.mark is not None:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_MARK, a.mark)
     if a.gso:
         s.setsockopt(socket.SOL_UDP, UDP_SEGMENT, a.size)
         s.sendto(b"".join(payload(i, a.size) for i in range(a.count)),
@@ -103,6 +108,8 @@ def main():
     q.add_argument("--size", type=int, default=100)
     q.add_argument("--gso", action="store_true")
     q.add_argument("--until-gone", action="store_true")
+    q.add_argument("--priority", type=int)
+    q.add_argument("--mark", type=int)
     q = sub.add_parser("expect")
     q.add_argument("count", type=int)
     q.add_argument("--size", type=int, default=100)
