@@ -98,32 +98,33 @@ static void shoal_ndo_uninit(struct net_device *dev)
 }
 
 /**
- * shoal_dev_drop - count a dropped packet or datagram
+ * shoal_dev_drops - count dropped packets or datagrams
  * @sd: the device
- * @pstats: counters of the peer it came from or went to, or NULL
+ * @pstats: counters of the peer they came from or went to, or NULL
  * @reason: why (SHOAL_STAT_NOMEM: no reason's counter)
- * @rx: whether it was received (else sent)
+ * @n: how many
+ * @rx: whether they were received (else sent)
  *
- * Counts it per device and per peer under its reason, and in the
+ * Counts them per device and per peer under their reason, and in the
  * device's rx/tx dropped counters that ip -s link shows.
  */
-void shoal_dev_drop(struct shoal_dev *sd, struct shoal_stats __percpu *pstats,
-		    enum shoal_stat reason, bool rx)
+void shoal_dev_drops(struct shoal_dev *sd, struct shoal_stats __percpu *pstats,
+		     enum shoal_stat reason, unsigned int n, bool rx)
 {
 	if (likely(reason < SHOAL_STAT_COUNT)) {
-		shoal_stats_inc(sd->stats, reason);
+		shoal_stats_add(sd->stats, reason, n);
 		if (pstats)
-			shoal_stats_inc(pstats, reason);
+			shoal_stats_add(pstats, reason, n);
 	}
 	if (rx) {
-		DEV_STATS_INC(sd->dev, rx_dropped);
+		DEV_STATS_ADD(sd->dev, rx_dropped, n);
 		if (reason == SHOAL_STAT_DROP_AUTH ||
 		    reason == SHOAL_STAT_DROP_MALFORMED)
-			DEV_STATS_INC(sd->dev, rx_errors);
+			DEV_STATS_ADD(sd->dev, rx_errors, n);
 	} else {
-		DEV_STATS_INC(sd->dev, tx_dropped);
+		DEV_STATS_ADD(sd->dev, tx_dropped, n);
 		if (reason == SHOAL_STAT_DROP_TX_ERROR)
-			DEV_STATS_INC(sd->dev, tx_errors);
+			DEV_STATS_ADD(sd->dev, tx_errors, n);
 	}
 }
 

@@ -91,8 +91,17 @@ extern struct rtnl_link_ops shoal_link_ops;
 int shoal_device_init(void);
 void shoal_device_uninit(void);
 
-void shoal_dev_drop(struct shoal_dev *sd, struct shoal_stats __percpu *pstats,
-		    enum shoal_stat reason, bool rx);
+void shoal_dev_drops(struct shoal_dev *sd, struct shoal_stats __percpu *pstats,
+		     enum shoal_stat reason, unsigned int n, bool rx);
+
+/* One dropped packet or datagram: see shoal_dev_drops(). */
+static inline void shoal_dev_drop(struct shoal_dev *sd,
+				  struct shoal_stats __percpu *pstats,
+				  enum shoal_stat reason, bool rx)
+{
+	shoal_dev_drops(sd, pstats, reason, 1, rx);
+}
+
 int shoal_dev_set_port(struct shoal_dev *sd, u16 port,
 		       struct netlink_ext_ack *extack);
 

@@ -131,11 +131,11 @@ static void shoal_send_count_drops(struct shoal_dev *sd,
 				   struct shoal_group *g,
 				   enum shoal_stat reason, unsigned int n)
 {
-	for (; n; n--) {
-		shoal_dev_drop(sd, peer ? peer->stats : NULL, reason, false);
-		if (g)
-			shoal_stats_inc(g->stats, reason);
-	}
+	if (!n)
+		return;
+	shoal_dev_drops(sd, peer ? peer->stats : NULL, reason, n, false);
+	if (g)
+		shoal_stats_add(g->stats, reason, n);
 }
 
 /* The key the device uses towards @peer, or NULL. Under RCU-bh. */
@@ -145,6 +145,16 @@ static struct shoal_txkey *shoal_send_key(struct shoal_dev *sd,
 	struct shoal_txkey *k = rcu_dereference_bh(peer->txkey);
 
 	return k ?: rcu_dereference_bh(sd->tx_active);
+}
+
+/*
+ * Whether @peer has an endpoint to send to. Checked before encrypting for
+ * it, so that a peer that has none yet (one waiting to be roamed to) costs
+ * neither an AEAD operation nor a counter of its key.
+ */
+static bool shoal_send_has_ep(const struct shoal_peer *peer)
+{
+	return rcu_access_pointer(peer->ep);
 }
 
 /*
@@ -854,6 +864,11 @@ static void shoal_fanout_member(struct shoal_fanout *f,
 	/* A host listed in its own group does not send to itself. */
 	if (peer->sender_id == f->self)
 		return;
+	if (unlikely(!shoal_send_has_ep(peer))) {
+		shoal_send_count_drops(f->sd, peer, f->g,
+				       SHOAL_STAT_DROP_TX_ERROR, f->nsegs);
+		return;
+	}
 	key = rcu_dereference_bh(peer->txkey);
 	if (key)
 		shoal_fanout_pairwise(f, peer, key);
@@ -990,6 +1005,10 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 		shoal_send_drop(peer, skb, SHOAL_STAT_DROP_NO_KEY);
 		goto out;
 	}
+	if (unlikely(!shoal_send_has_ep(peer))) {
+		shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
+		goto out;
+	}
 
 	if (!skb_is_gso(skb)) {
 		skb_mark_not_on_list(skb);
@@ -1031,6 +1050,9 @@ void shoal_send_keepalive(struct shoal_peer *peer)
 	struct shoal_txkey *key;
 	struct sk_buff *skb;
 
+	/* Nowhere to keep a path open to yet. */
+	if (!shoal_send_has_ep(peer))
+		return;
 	skb = alloc_skb(sd->dev->needed_headroom + SHOAL_TAG_LEN, GFP_ATOMIC);
 	if (!skb)
 		return;

@@ -124,12 +124,7 @@ rx_wait()
 # rstat K PATH: a value of `shoal -j show r0` in receiver namespace K.
 rstat()
 {
-	ip netns exec "${RNS[$1 - 1]}" shoal -j show r0 | $PY -c '
-import json, sys
-v = json.load(sys.stdin)[0]
-for part in sys.argv[1].split("."):
-    v = v[int(part)] if isinstance(v, list) else v.get(part, 0)
-print(v)' "$2"
+	ip netns exec "${RNS[$1 - 1]}" shoal -j show r0 | json_at "$2"
 }
 
 # rx_of K I: packets received by device I of receiver namespace K.
@@ -175,12 +170,7 @@ sstat()
 # gstat ID PATH: a value of the sender's group ID.
 gstat()
 {
-	ip netns exec "$S" shoal -j group show shoal0 id "$1" | $PY -c '
-import json, sys
-v = json.load(sys.stdin)[0]
-for part in sys.argv[1].split("."):
-    v = v[int(part)] if isinstance(v, list) else v[part]
-print(v)' "$2"
+	ip netns exec "$S" shoal -j group show shoal0 id "$1" | json_at "$2"
 }
 
 # fanout_scale N: 1:N over IPv4, 4 packets, plus two receivers that are
@@ -255,6 +245,12 @@ small_group()
 	done
 	ip netns exec "$S" shoal group add shoal0 id 7 prefix 239.1.0.0/16 \
 		members "${ids[@]}"
+}
+
+# pstat ID PATH: a value of the sender's peer ID.
+pstat()
+{
+	ip netns exec "$S" shoal -j peer show shoal0 id "$1" | json_at "$2"
 }
 
 # rx_each K... N: device r0 of each receiver namespace K got N packets.
@@ -433,7 +429,10 @@ member_removed()
 	expect_eq "removed member" "$(rx_of 3 0)" "$r"
 }
 
-# A member whose endpoint is blackholed fails alone, counted on it.
+# A member whose endpoint is blackholed fails alone, counted on it. So
+# does one that has no endpoint yet, and it costs no encryption: not the
+# pairwise one of a member with its own key, not the shared one of a group
+# whose members all have none, not a unicast packet routed to it.
 blackholed_member()
 {
 	small_group 4
@@ -446,6 +445,28 @@ blackholed_member()
 	expect_eq "group drops" "$(gstat 7 stats.drop_tx_error)" 100
 	expect_eq "copies" "$(gstat 7 stats.tx_fanout_copies)" 300
 	expect_eq "encryptions" "$(sstat stats.tx_encryptions)" 100
+
+	shoal genkey >"$KEYS/p"
+	ip netns exec "$S" shoal peer add shoal0 id 901 tx-key 9 "$KEYS/p" \
+		allowed-ips 10.99.9.1/32
+	ip netns exec "$S" shoal peer add shoal0 id 902
+	ip netns exec "$S" shoal group add shoal0 id 8 prefix 239.2.0.0/16 \
+		members "$(rid 1 0)" 901 902
+	ip netns exec "$S" shoal group add shoal0 id 9 prefix 239.3.0.0/16 \
+		members 901 902
+	ip netns exec "$S" $MCAST send shoal0 239.2.0.1 5000 10 --interval 0.01
+	ip netns exec "$S" $MCAST send shoal0 239.3.0.1 5000 10 --interval 0.01
+	expect_fail ip netns exec "$S" ping -q -c 3 -i 0.2 -W 1 10.99.9.1
+	busywait 10000 rx_each_wait 1 110 || true
+	rx_each 1 110
+	expect_eq "encryptions" "$(sstat stats.tx_encryptions)" 110
+	expect_eq "pairwise encryptions" "$(pstat 901 stats.tx_encryptions)" 0
+	expect_eq "no-endpoint drops" "$(pstat 901 stats.drop_tx_error)" 23
+	expect_eq "no-endpoint drops" "$(pstat 902 stats.drop_tx_error)" 20
+	expect_eq "group 8 drops" "$(gstat 8 stats.drop_tx_error)" 20
+	expect_eq "group 9 drops" "$(gstat 9 stats.drop_tx_error)" 20
+	expect_eq "group 8 copies" "$(gstat 8 stats.tx_fanout_copies)" 10
+	expect_eq "group 9 copies" "$(gstat 9 stats.tx_fanout_copies)" 0
 }
 
 # No loops: receivers that have the group configured too (and forward)

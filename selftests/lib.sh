@@ -219,6 +219,18 @@ shoal_json()
 	ip netns exec "$1" shoal -j show ${2:+"$2"}
 }
 
+# json_at PATH: from JSON on stdin, the value at PATH (dotted: object
+# members and list indexes) in its first element.
+json_at()
+{
+	$PY -c '
+import json, sys
+v = json.load(sys.stdin)[0]
+for part in sys.argv[1].split("."):
+    v = v[int(part)] if isinstance(v, list) else v[part]
+print(v)' "$1"
+}
+
 # shoal_field NETNS DEV FIELD: one field of one device, from the tool.
 shoal_field()
 {

@@ -119,12 +119,7 @@ tunnel_pair()
 # or peers.0.stats.drop_replay.
 stat()
 {
-	shoal_json "$1" shoal0 | $PY -c '
-import json, sys
-v = json.load(sys.stdin)[0]
-for part in sys.argv[1].split("."):
-    v = v[int(part)] if isinstance(v, list) else v[part]
-print(v)' "$2"
+	shoal_json "$1" shoal0 | json_at "$2"
 }
 
 # stat_gt NS PATH N: is the value at PATH over N? For busywait.
