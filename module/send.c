@@ -718,6 +718,15 @@ static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 	}
 }
 
+/*
+ * A super-packet is cut into segments that keep pointing into its pages
+ * (scatter-gather) instead of each getting a copy of its bytes: they are
+ * only read, into the sealed skb of a batch, or copied by shoal_seal()
+ * before it writes. Without checksum offload in these features, each
+ * segment's checksum is computed as it is cut.
+ */
+#define SHOAL_SEGMENT_FEATURES	NETIF_F_SG
+
 /* Whether segments can share one outer GSO skb: all as long but the last. */
 static unsigned int shoal_batch_count(struct sk_buff *segs, unsigned int *mss)
 {
@@ -937,7 +946,7 @@ static void shoal_fanout(struct shoal_dev *sd, struct shoal_group *g,
 		shoal_fanout_segs(&f, skb, skb->len, 1);
 		return;
 	}
-	segs = skb_gso_segment(skb, 0);
+	segs = skb_gso_segment(skb, SHOAL_SEGMENT_FEATURES);
 	if (IS_ERR_OR_NULL(segs)) {
 		shoal_send_count_drops(sd, NULL, g, SHOAL_STAT_DROP_TX_ERROR, 1);
 		kfree_skb(skb);
@@ -1019,7 +1028,7 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 	 * Segments are encrypted one by one, with consecutive counters, and
 	 * leave as one outer GSO packet when they have equal sizes.
 	 */
-	segs = skb_gso_segment(skb, 0);
+	segs = skb_gso_segment(skb, SHOAL_SEGMENT_FEATURES);
 	if (IS_ERR_OR_NULL(segs)) {
 		shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
 		goto out;
