@@ -130,8 +130,7 @@ rstat()
 # rx_of K I: packets received by device I of receiver namespace K.
 rx_of()
 {
-	ip netns exec "${RNS[$1 - 1]}" shoal -j show "r$2" |
-		$PY -c 'import json, sys; print(json.load(sys.stdin)[0]["stats"].get("rx_packets", 0))'
+	ip netns exec "${RNS[$1 - 1]}" shoal -j show "r$2" | json_at stats.rx_packets
 }
 
 # rx_check WANT_MEMBER WANT_OTHER IDS_FILE: every receiver device whose

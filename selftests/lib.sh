@@ -234,7 +234,7 @@ print(v)' "$1"
 # shoal_field NETNS DEV FIELD: one field of one device, from the tool.
 shoal_field()
 {
-	shoal_json "$1" "$2" | $PY -c "import json, sys; print(json.load(sys.stdin)[0]['$3'])"
+	shoal_json "$1" "$2" | json_at "$3"
 }
 
 # udp_bound NETNS PORT FAMILY: is a UDP socket of FAMILY (4 or 6) bound to
