@@ -27,7 +27,7 @@ link_autoload()
 	ip -n "$A" link add shoal0 type shoal
 	is_loaded
 	expect_eq kind "$(ip -n "$A" -j -d link show shoal0 |
-		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_kind"])')" shoal
+		json_at linkinfo.info_kind)" shoal
 }
 
 genl_autoload()
@@ -65,7 +65,7 @@ device_properties()
 	expect_fail ip netns exec "$A" ping -c 1 -W 5 10.99.0.2
 	expect_fail ip netns exec "$A" ping -6 -c 1 -W 5 fd99::2
 	expect_match "tx dropped" "$(ip -n "$A" -j -s link show shoal0 |
-		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["tx"]["dropped"])')" '^[2-9]|^[1-9][0-9]'
+		json_at stats64.tx.dropped)" '^[2-9]|^[1-9][0-9]'
 }
 
 mtu_bounds()

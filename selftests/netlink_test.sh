@@ -245,7 +245,7 @@ permissions()
 	# Reading is not privileged, as with ip link show.
 	expect_eq "unprivileged read" \
 		"$(ip netns exec "$A" "${nobody[@]}" shoal -j show shoal0 |
-		   $PY -c 'import json,sys; print(json.load(sys.stdin)[0]["sender_id"])')" 6
+		   json_at sender_id)" 6
 	expect_eq id "$(shoal_field "$A" shoal0 sender_id)" 6
 }
 

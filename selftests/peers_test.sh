@@ -117,7 +117,7 @@ big_group()
 	ip netns exec "$A" shoal group member add shoal0 id 8 \
 		members-file "$dir/ids"
 	expect_eq "member add of 8,184" "$(ip netns exec "$A" shoal -j group show shoal0 id 8 |
-		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["member_count"])')" 8185
+		json_at member_count)" 8185
 	expect_eq "group show" "$(ip netns exec "$A" shoal -j group show shoal0 id 7 |
 		$PY -c 'import json,sys; g=json.load(sys.stdin); m=g[0]["members"]; print(len(g), g[0]["member_count"], len(m), len(set(m)), min(m), max(m))')" \
 		"1 5000 5000 5000 1 5000"
@@ -269,7 +269,7 @@ peer_errors()
 	tool_err "$A" "all its receive keys" peer set shoal0 id 5 rx-key 9 "$dir/k"
 	# A refused request changes nothing: the keys are as they were.
 	expect_eq "rx keys" "$(ip netns exec "$A" shoal -j peer show shoal0 id 5 |
-		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["rx_keys"])')" "[1, 2, 3, 4]"
+		json_at rx_keys)" "[1, 2, 3, 4]"
 	tool_err "$A" "no pairwise key" peer set shoal0 id 5 tx-key 4 remove
 }
 

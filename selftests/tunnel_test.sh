@@ -36,7 +36,7 @@ inner_outer()
 	(($(stat "$B" stats.rx_bytes) > BULK))
 	(($(stat "$A" stats.rx_bytes) > BULK))
 	expect_eq "B drops" "$(ip -n "$B" -j -s link show shoal0 |
-		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["dropped"])')" 0
+		json_at stats64.rx.dropped)" 0
 }
 
 ipv4_underlay()
