@@ -320,8 +320,8 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	/* UDP trimmed the skb to its datagram; a keepalive is the shortest. */
 	if (skb->len < sizeof(struct udphdr) + SHOAL_HDR_LEN + SHOAL_TAG_LEN)
 		goto drop;
-	reason = shoal_receive_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN);
-	if (reason != SHOAL_STAT_COUNT)
+	reason = SHOAL_STAT_NOMEM;
+	if (!pskb_may_pull(skb, sizeof(struct udphdr) + SHOAL_HDR_LEN))
 		goto drop;
 	memcpy(&hdr, udp_hdr(skb) + 1, SHOAL_HDR_LEN);
 	reason = SHOAL_STAT_DROP_MALFORMED;
