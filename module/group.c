@@ -335,6 +335,7 @@ void shoal_group_peer_gone(struct shoal_peer *peer)
 		m = shoal_members_alloc(old->n - 1);
 		if (!m) {
 			RCU_INIT_POINTER(old->m[idx].peer, NULL);
+			g->sd->group_gen++;
 			continue;
 		}
 		for (i = 0; i < old->n; i++)
@@ -363,7 +364,10 @@ u32 shoal_group_count(struct shoal_group *g)
 	return n;
 }
 
-/* 255.255.255.255, or the broadcast address of an address of the device. */
+/*
+ * 255.255.255.255, or the broadcast address of an address of the device; an
+ * address added without one has 0.0.0.0 there, which is no broadcast.
+ */
 static bool shoal_group_is_bcast_dst(struct shoal_dev *sd, __be32 daddr)
 {
 	const struct in_ifaddr *ifa;
@@ -376,7 +380,7 @@ static bool shoal_group_is_bcast_dst(struct shoal_dev *sd, __be32 daddr)
 	in_dev = __in_dev_get_rcu(sd->dev);
 	if (in_dev) {
 		in_dev_for_each_ifa_rcu(ifa, in_dev) {
-			if (ifa->ifa_broadcast == daddr) {
+			if (ifa->ifa_broadcast && ifa->ifa_broadcast == daddr) {
 				found = true;
 				break;
 			}

@@ -367,7 +367,7 @@ udp_counters()
 # broadcast address of the sender's subnet.
 broadcast_group()
 {
-	local k dir
+	local k dir drops
 
 	require_cmd socat
 	small_group 3
@@ -393,6 +393,20 @@ broadcast_group()
 	done
 	expect_eq "group 9 copies" "$(gstat 9 stats.tx_fanout_copies)" 120
 	expect_eq "group 7 packets" "$(gstat 7 stats.tx_fanout_packets 2>/dev/null || echo 0)" 0
+	# An address added without a broadcast address has 0.0.0.0 there, and
+	# a packet to 0.0.0.0 is no broadcast. Nothing routes one, but a
+	# packet socket can send it.
+	ip -n "$S" addr add 10.98.0.1/24 dev shoal0
+	drops=$(sstat stats.drop_no_route)
+	ip netns exec "$S" $PY -c '
+import socket, struct
+udp = struct.pack("!HHHH", 5002, 5002, 12, 0) + b"zero"
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                 socket.inet_aton("10.98.0.1"), bytes(4))
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x800))
+s.sendto(ip + udp, ("shoal0", 0x800))'
+	expect_eq "group 9 packets" "$(gstat 9 stats.tx_fanout_packets)" 40
+	expect_eq "no-route drops" "$(sstat stats.drop_no_route)" $((drops + 1))
 }
 
 # A member removed while a stream runs stops receiving; the others lose
