@@ -63,7 +63,7 @@ netns_new()
 }
 
 # scaled N: a time limit N, four times as long on the debug kernel, which
-# runs everything about three and a half times slower.
+# runs everything three to five times slower.
 scaled()
 {
 	if [[ ${SHOAL_KERNEL:-stock} == debug ]]
