@@ -376,11 +376,13 @@ static bool shoal_group_is_bcast_dst(struct shoal_dev *sd, __be32 daddr)
 
 	if (ipv4_is_lbcast(daddr))
 		return true;
+	if (!daddr)
+		return false;
 	rcu_read_lock();
 	in_dev = __in_dev_get_rcu(sd->dev);
 	if (in_dev) {
 		in_dev_for_each_ifa_rcu(ifa, in_dev) {
-			if (ifa->ifa_broadcast && ifa->ifa_broadcast == daddr) {
+			if (ifa->ifa_broadcast == daddr) {
 				found = true;
 				break;
 			}
