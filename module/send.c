@@ -451,27 +451,39 @@ static void shoal_send_encrypted(struct shoal_dev *sd, struct shoal_peer *peer,
 
 /*
  * Encrypts one packet (skb->data at its network header; empty for a
- * keepalive) in place for @peer and sends it. Consumes the skb.
+ * keepalive) in place under @key and puts the header before it; @peer as
+ * for shoal_send_counter(). Returns 0, or why the skb is to be dropped.
  */
+static int shoal_seal_one(struct shoal_dev *sd, struct shoal_peer *peer,
+			  struct shoal_txkey *key, struct sk_buff *skb)
+{
+	const struct shoal_epoch *epoch;
+	struct shoal_hdr hdr;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return SHOAL_STAT_DROP_TX_ERROR;
+	if (!shoal_send_hdr(sd, peer, key, &hdr, &epoch))
+		return SHOAL_STAT_DROP_NO_KEY;
+	if (!shoal_seal(skb, &hdr, key->cipher, &epoch->key) ||
+	    skb_cow_head(skb, sd->dev->needed_headroom))
+		return SHOAL_STAT_DROP_TX_ERROR;
+	memcpy(skb_push(skb, SHOAL_HDR_LEN), &hdr, SHOAL_HDR_LEN);
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+/* Encrypts one packet in place for @peer and sends it. Consumes the skb. */
 static void shoal_send_one(struct shoal_peer *peer, struct shoal_txkey *key,
 			   struct sk_buff *skb)
 {
-	const struct shoal_epoch *epoch;
 	unsigned int len = skb->len;
-	struct shoal_hdr hdr;
-	u8 tos;
+	u8 tos = shoal_send_tos(skb);
+	int why;
 
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
-		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
-	tos = shoal_send_tos(skb);
-	if (!shoal_send_hdr(peer->sd, peer, key, &hdr, &epoch))
-		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_NO_KEY);
-	if (!shoal_seal(skb, &hdr, key->cipher, &epoch->key) ||
-	    skb_cow_head(skb, peer->sd->dev->needed_headroom))
-		return shoal_send_drop(peer, skb, SHOAL_STAT_DROP_TX_ERROR);
-	memcpy(skb_push(skb, SHOAL_HDR_LEN), &hdr, SHOAL_HDR_LEN);
+	why = shoal_seal_one(peer->sd, peer, key, skb);
+	if (why)
+		return shoal_send_drop(peer, skb, why);
 	shoal_send_encrypted(peer->sd, peer, NULL, 1);
-	skb->ip_summed = CHECKSUM_NONE;
 	shoal_send_out(peer, skb, tos, len, 1);
 }
 
@@ -751,10 +763,11 @@ static unsigned int shoal_batch_count(struct sk_buff *segs, unsigned int *mss)
  * @nsegs: number of segments
  * @tos: outer TOS
  * @self: the device's sender id; a member with it is skipped
- * @out: the datagrams sealed under the device key, built for the first
- *	member without a pairwise key; copies of it go to every such member
- *	but the last, which gets @out itself
- * @pending: the member @out goes to unless another one comes after it
+ * @out: the datagrams sealed under the device key, built once a second
+ *	member without a pairwise key comes; copies of it go to every such
+ *	member but the last, which gets @out itself
+ * @pending: the member the device key's datagrams go to unless another
+ *	one comes after it
  * @err: why @out could not be built, or 0
  * @n: datagrams in @out
  * @bytes: plaintext bytes in them
@@ -820,41 +833,47 @@ static void shoal_fanout_shared_out(struct shoal_fanout *f,
 }
 
 /*
+ * Seals @f->segs under the device key into @f->out, which copies can
+ * share. False, counted once for the group, if that fails.
+ */
+static bool shoal_fanout_seal(struct shoal_fanout *f)
+{
+	struct shoal_txkey *key = rcu_dereference_bh(f->sd->tx_active);
+
+	f->out = key ? shoal_batch_seal(f->sd, NULL, key, f->segs, f->mss,
+					&f->n, &f->bytes) :
+		       ERR_PTR(-ENOKEY);
+	if (IS_ERR(f->out)) {
+		shoal_send_count_drops(f->sd, NULL, f->g,
+				       shoal_batch_reason(f->out), f->nsegs);
+		f->err = PTR_ERR(f->out);
+		f->out = NULL;
+		f->pending = NULL;
+		return false;
+	}
+	shoal_send_count_drops(f->sd, NULL, f->g, SHOAL_STAT_DROP_NO_KEY,
+			       f->nsegs - f->n);
+	shoal_send_encrypted(f->sd, NULL, f->g, f->n);
+	return true;
+}
+
+/*
  * Any other member: the datagrams sealed once under the device key. The
- * member before it gets a copy, whose head is its own, for the outer
- * headers, while the ciphertext in the page frags is shared; the last one
- * will get the original (shoal_fanout_segs()).
+ * first such member is only noted; the second has them sealed into
+ * @f->out, and from then on the member before gets a copy, whose head is
+ * its own, for the outer headers, while the ciphertext in the page frags
+ * is shared. The last one gets the original (shoal_fanout_last()).
  */
 static void shoal_fanout_shared(struct shoal_fanout *f,
 				struct shoal_peer *peer)
 {
 	struct shoal_peer *prev = f->pending;
-	struct shoal_txkey *key;
 	struct sk_buff *copy;
 
-	if (!f->out && !f->err) {
-		key = rcu_dereference_bh(f->sd->tx_active);
-		f->out = key ? shoal_batch_seal(f->sd, NULL, key, f->segs,
-						f->mss, &f->n, &f->bytes) :
-			       ERR_PTR(-ENOKEY);
-		if (IS_ERR(f->out)) {
-			/* Counted once for the group, not per member. */
-			shoal_send_count_drops(f->sd, NULL, f->g,
-					       shoal_batch_reason(f->out),
-					       f->nsegs);
-			f->err = PTR_ERR(f->out);
-			f->out = NULL;
-			return;
-		}
-		shoal_send_count_drops(f->sd, NULL, f->g,
-				       SHOAL_STAT_DROP_NO_KEY,
-				       f->nsegs - f->n);
-		shoal_send_encrypted(f->sd, NULL, f->g, f->n);
-	}
-	if (!f->out)
+	if (f->err)
 		return;
 	f->pending = peer;
-	if (!prev)
+	if (!prev || (!f->out && !shoal_fanout_seal(f)))
 		return;
 	copy = pskb_copy(f->out, GFP_ATOMIC);
 	if (!copy) {
@@ -863,6 +882,39 @@ static void shoal_fanout_shared(struct shoal_fanout *f,
 		return;
 	}
 	shoal_fanout_shared_out(f, prev, copy);
+}
+
+/*
+ * The last member the device key's datagrams go to gets @f->out itself.
+ * If it is the only one and @segs is one packet, nothing is shared: the
+ * packet is sealed in place, as a unicast one, without a new skb and a
+ * copy of its bytes. Consumes @segs.
+ */
+static void shoal_fanout_last(struct shoal_fanout *f, struct sk_buff *segs)
+{
+	struct shoal_peer *peer = f->pending;
+	unsigned int len = segs->len;
+	struct shoal_txkey *key;
+	int why;
+
+	if (peer && !f->out && f->nsegs == 1) {
+		key = rcu_dereference_bh(f->sd->tx_active);
+		why = key ? shoal_seal_one(f->sd, NULL, key, segs) :
+			    SHOAL_STAT_DROP_NO_KEY;
+		if (why) {
+			shoal_send_count_drops(f->sd, NULL, f->g, why, 1);
+			kfree_skb(segs);
+			return;
+		}
+		shoal_send_encrypted(f->sd, NULL, f->g, 1);
+		f->n = 1;
+		f->bytes = len;
+		shoal_fanout_shared_out(f, peer, segs);
+		return;
+	}
+	if (peer && (f->out || shoal_fanout_seal(f)))
+		shoal_fanout_shared_out(f, f->pending, f->out);
+	shoal_send_consume(segs);
 }
 
 static void shoal_fanout_member(struct shoal_fanout *f,
@@ -918,10 +970,7 @@ static void shoal_fanout_segs(struct shoal_fanout *f, struct sk_buff *segs,
 				shoal_fanout_member(f, peer);
 		}
 	}
-	/* A pending member exactly when the sealed skb was built. */
-	if (f->pending)
-		shoal_fanout_shared_out(f, f->pending, f->out);
-	shoal_send_consume(segs);
+	shoal_fanout_last(f, segs);
 }
 
 /* An inner packet whose destination matches a group. Consumes it. */

@@ -295,6 +295,33 @@ pairwise_member()
 		"$(rstat 2 stats.drop_auth)" 0
 }
 
+# One member under the device key, the other with a pairwise key: the
+# device key's datagram goes to one member only, and is sealed in place,
+# as a unicast packet is, after the pairwise one was sealed from the
+# same plaintext. Both receivers authenticate every packet, and both
+# members are counted the same bytes.
+lone_member()
+{
+	small_group 2
+	shoal genkey >"$KEYS/p"
+	ip netns exec "$S" shoal peer set shoal0 id "$(rid 2 0)" \
+		tx-key 9 "$KEYS/p"
+	ip netns exec "${RNS[1]}" shoal peer set r0 id 1 rx-key 9 "$KEYS/p"
+	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 10 --interval 0.05
+	busywait 20000 rx_each_wait 1 2 10 || true
+	rx_each 1 2 10
+	expect_eq "encryptions" "$(sstat stats.tx_encryptions)" 20
+	expect_eq "group encryptions" "$(gstat 7 stats.tx_encryptions)" 20
+	expect_eq "shared peer encryptions" \
+		"$(sstat peers.0.stats.tx_encryptions)" 0
+	expect_eq "copies" "$(sstat stats.tx_fanout_copies)" 20
+	expect_eq "shared peer bytes" "$(sstat peers.0.stats.tx_bytes)" \
+		"$(sstat peers.1.stats.tx_bytes)"
+	expect_eq "receiver 1 auth drops" "$(rstat 1 stats.drop_auth)" 0
+	expect_eq "receiver 2 auth drops" "$(rstat 2 stats.drop_auth)" 0
+	expect_eq "sender drops" "$(sstat stats.drop_tx_error)" 0
+}
+
 # Applications: a multicast stream over IPv4 and one over IPv6, sent by an
 # application on the sender's shoal0, arrive complete and in order at
 # applications joined on each member's device; a non-member gets nothing.
@@ -708,6 +735,6 @@ print("# 300 groups, 4096 members dumped")' "$RID0"
 # fanout_scale_test.sh sources this file for the big cases.
 [[ ${FANOUT_LIB:-} ]] && return 0
 
-ktap_run fanout_2 fanout_16 fanout_256 pairwise_member app_stream \
+ktap_run fanout_2 fanout_16 fanout_256 pairwise_member lone_member app_stream \
 	broadcast_group member_removed blackholed_member no_amplification \
 	gso_fanout group_errors group_dump

@@ -45,9 +45,15 @@ readonly SCENARIOS=${BENCH_SCENARIOS:-s7 s1 s2 s3 s4 s5rx s5 s6}
 # alike but veth, whose device is the underlay's.
 readonly INNER_RPS=${BENCH_INNER_RPS:-}
 # Kernel functions whose calls the function tracer counts during every
-# iperf3 run (S1-S3), by CPU and task: which CPU does a tunnel's work (none
-# by default; only functions of loaded code can be traced).
+# run of S1-S3, S5rx and S5, by CPU and task: which CPU does a tunnel's
+# work (none by default; only functions of loaded code can be traced).
 readonly TRACE=${BENCH_TRACE:-}
+# Kernel functions the function-graph tracer times, with what they call
+# down to GRAPH_DEPTH levels, during every run of S1-S3, S5rx and S5
+# (none by default; not with TRACE): where a tunnel's CPU time goes,
+# where perf's sampling gets nothing in this emulated guest.
+readonly GRAPH=${BENCH_GRAPH:-}
+readonly GRAPH_DEPTH=${BENCH_GRAPH_DEPTH:-3}
 readonly BLAST=${BENCH_BLAST:?BENCH_BLAST: the udpblast binary}
 
 readonly OUT=${SHOAL_RESULTS:?not in the VM harness}
@@ -352,25 +358,99 @@ pair_shoal()
 
 readonly TRACEFS=/sys/kernel/tracing
 
-# trace_start: count the calls to $TRACE from now on; false (and nothing
-# traced) if there is nothing to trace or a function is not there.
+# trace_start: count the calls to $TRACE (or time those to $GRAPH) from
+# now on; false (and nothing traced) if there is nothing to trace or a
+# function is not there.
 trace_start()
 {
-	[[ -n $TRACE ]] || return 1
+	local tracer=function funcs=$TRACE
+
+	if [[ -z $TRACE && -n $GRAPH ]]
+	then
+		tracer=function_graph
+		funcs=$GRAPH
+	fi
+	[[ -n $funcs ]] || return 1
 	echo 0 >"$TRACEFS/tracing_on"
 	echo >"$TRACEFS/trace"
-	# shellcheck disable=SC2086
-	printf '%s\n' $TRACE >"$TRACEFS/set_ftrace_filter" 2>/dev/null ||
-		return 1
-	echo function >"$TRACEFS/current_tracer"
+	if [[ $tracer == function_graph ]]
+	then
+		# Room for a few seconds of calls; durations in every line
+		# that closes a call, named there; no interrupt handlers in
+		# the times of what they interrupted.
+		TRACE_KB=$(cat "$TRACEFS/buffer_size_kb")
+		echo 65536 >"$TRACEFS/buffer_size_kb"
+		echo "$GRAPH_DEPTH" >"$TRACEFS/max_graph_depth"
+		echo 1 >"$TRACEFS/options/funcgraph-tail"
+		echo 0 >"$TRACEFS/options/funcgraph-irqs"
+		# shellcheck disable=SC2086
+		printf '%s\n' $funcs >"$TRACEFS/set_graph_function" \
+			2>/dev/null || return 1
+	else
+		# shellcheck disable=SC2086
+		printf '%s\n' $funcs >"$TRACEFS/set_ftrace_filter" \
+			2>/dev/null || return 1
+	fi
+	echo "$tracer" >"$TRACEFS/current_tracer"
 	echo 1 >"$TRACEFS/tracing_on"
 }
 
+# graph_sum: function_graph output on stdin, summed by CPU, depth and
+# function: "cpu depth calls total-us mean-us function", the costliest
+# first. A call's time includes what it called; a ring buffer that
+# overflowed lost the oldest calls (the "lost" line counts them).
+graph_sum()
+{
+	awk '
+	/^ *[0-9]+\)/ && /\|/ {
+		cpu = $1; sub(/\)/, "", cpu)
+		split($0, half, "|")
+		us = half[1]; sub(/^ *[0-9]+\) */, "", us)
+		if (us !~ /us/)
+			next
+		gsub(/[^0-9.]/, "", us)
+		body = half[2]
+		match(body, /^ */)
+		depth = int((RLENGTH - 2) / 2)
+		if (body ~ /\/\* .* \*\//) {
+			fn = body; sub(/.*\/\* /, "", fn); sub(/ \*\/.*/, "", fn)
+		} else if (body ~ /\(\);/) {
+			fn = body; sub(/^ */, "", fn); sub(/\(\);.*/, "", fn)
+		} else {
+			next
+		}
+		sub(/ \[.*\]$/, "", fn)
+		k = cpu " " depth " " fn
+		n[k]++; t[k] += us
+	}
+	END {
+		for (k in n) {
+			split(k, f, " ")
+			printf "%s %s %d %.1f %.3f %s\n", f[1], f[2], n[k], t[k],
+			       t[k] / n[k], f[3]
+		}
+	}' | sort -k4,4 -gr
+}
+
 # trace_stop FILE: the calls since trace_start, counted by CPU, task
-# (without its pid) and function, into FILE.
+# (without its pid) and function, into FILE; or with GRAPH, timed
+# (graph_sum), into FILE.graph instead, with the entries the ring buffer
+# lost on its last line.
 trace_stop()
 {
 	echo 0 >"$TRACEFS/tracing_on"
+	if [[ -z $TRACE ]]
+	then
+		{
+			grep -v '^#' "$TRACEFS/trace" | graph_sum
+			echo "lost $(awk '/overrun/ { n += $2 } END { print n + 0 }' \
+				"$TRACEFS"/per_cpu/cpu*/stats)"
+		} >"${1%.trace}.graph"
+		echo nop >"$TRACEFS/current_tracer"
+		echo >"$TRACEFS/set_graph_function"
+		echo "$TRACE_KB" >"$TRACEFS/buffer_size_kb"
+		return
+	fi
 	grep -v '^#' "$TRACEFS/trace" |
 		awk '{ t = $1; sub(/-[0-9]+$/, "", t); print $2, t, $(NF - 1) }' |
 		sort | uniq -c | sort -rn >"$1"
@@ -440,7 +520,7 @@ s4()
 # is bound but never read (no ICMP port unreachable back to A).
 s5rx()
 {
-	local sys=$1 rep=$2 pid rx0 rx1 t0 t1 out j0 j1
+	local sys=$1 rep=$2 pid rx0 rx1 t0 t1 out j0 j1 traced=0
 
 	in_b $PY -c 'import socket, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -449,10 +529,16 @@ time.sleep(3600)' &
 	pid=$!
 	sleep 1
 	rx0=$(devstat "$NS_B" "$DEV" rx_packets)
+	! trace_start || traced=1
 	t0=$(now)
 	j0=$(cpu_jiffies)
 	out=$(in_a "$BLAST" -s 1400 -t "$FANOUT_TIME" -p 9 "$INNER_B")
 	j1=$(cpu_jiffies)
+	if ((traced))
+	then
+		mkdir -p "$OUT/s5rx"
+		trace_stop "$OUT/s5rx/$sys.$rep.trace"
+	fi
 	sleep 0.5	# what is still queued at B
 	t1=$(now)
 	rx1=$(devstat "$NS_B" "$DEV" rx_packets)
@@ -670,7 +756,7 @@ wg_fresh()
 # still made and sent).
 fan_measure()
 {
-	local sys=$1 n=$2 size=$3 rep=$4 tx0 tx1 d0 d1 t0 t1 out j0 j1
+	local sys=$1 n=$2 size=$3 rep=$4 tx0 tx1 d0 d1 t0 t1 out j0 j1 traced=0
 	local dst=("$GROUP")
 
 	if [[ $sys == wg ]]
@@ -680,11 +766,17 @@ fan_measure()
 	fi
 	tx0=$(devstat "$NS_A" veth0 tx_packets)
 	d0=$(devstat "$NS_A" veth0 tx_dropped)
+	! trace_start || traced=1
 	t0=$(now)
 	j0=$(cpu_jiffies)
 	out=$(in_a "$BLAST" -i "${FAN_DEV[$sys]}" -s "$size" \
 		-t "$FANOUT_TIME" -b 64 -p 5000 "${dst[@]}")
 	j1=$(cpu_jiffies)
+	if ((traced))
+	then
+		mkdir -p "$OUT/s5"
+		trace_stop "$OUT/s5/$sys.$n.$size.$rep.trace"
+	fi
 	t1=$(now)
 	tx1=$(devstat "$NS_A" veth0 tx_packets)
 	d1=$(devstat "$NS_A" veth0 tx_dropped)
