@@ -273,52 +273,52 @@ rx_each_wait()
 	done
 }
 
-# One member has a pairwise key: it alone costs an extra encryption.
-pairwise_member()
+# pairwise_group N: a group of N members, the second of which has a
+# pairwise key, and 10 packets to it: every member gets every packet, and
+# that member alone costs an extra encryption.
+pairwise_group()
 {
-	small_group 4
+	local n=$1 k ks=()
+
+	for ((k = 1; k <= n; k++))
+	do
+		ks+=("$k")
+	done
+	small_group "$n"
 	shoal genkey >"$KEYS/p"
 	ip netns exec "$S" shoal peer set shoal0 id "$(rid 2 0)" \
 		tx-key 9 "$KEYS/p"
 	ip netns exec "${RNS[1]}" shoal peer set r0 id 1 rx-key 9 "$KEYS/p"
 	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 10 --interval 0.05
-	busywait 20000 rx_each_wait 1 2 3 4 10 || true
-	rx_each 1 2 3 4 10
+	busywait 20000 rx_each_wait "${ks[@]}" 10 || true
+	rx_each "${ks[@]}" 10
 	expect_eq "encryptions" "$(sstat stats.tx_encryptions)" 20
 	expect_eq "group encryptions" "$(gstat 7 stats.tx_encryptions)" 20
 	expect_eq "pairwise peer encryptions" \
 		"$(sstat peers.1.stats.tx_encryptions)" 10
 	expect_eq "shared peer encryptions" \
 		"$(sstat peers.0.stats.tx_encryptions)" 0
-	expect_eq "copies" "$(sstat stats.tx_fanout_copies)" 40
+	expect_eq "copies" "$(sstat stats.tx_fanout_copies)" $((10 * n))
 	expect_eq "pairwise receiver auth drops" \
 		"$(rstat 2 stats.drop_auth)" 0
+}
+
+pairwise_member()
+{
+	pairwise_group 4
 }
 
 # One member under the device key, the other with a pairwise key: the
 # device key's datagram goes to one member only, and is sealed in place,
 # as a unicast packet is, after the pairwise one was sealed from the
-# same plaintext. Both receivers authenticate every packet, and both
+# same plaintext. That member authenticates every packet too, and both
 # members are counted the same bytes.
 lone_member()
 {
-	small_group 2
-	shoal genkey >"$KEYS/p"
-	ip netns exec "$S" shoal peer set shoal0 id "$(rid 2 0)" \
-		tx-key 9 "$KEYS/p"
-	ip netns exec "${RNS[1]}" shoal peer set r0 id 1 rx-key 9 "$KEYS/p"
-	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 10 --interval 0.05
-	busywait 20000 rx_each_wait 1 2 10 || true
-	rx_each 1 2 10
-	expect_eq "encryptions" "$(sstat stats.tx_encryptions)" 20
-	expect_eq "group encryptions" "$(gstat 7 stats.tx_encryptions)" 20
-	expect_eq "shared peer encryptions" \
-		"$(sstat peers.0.stats.tx_encryptions)" 0
-	expect_eq "copies" "$(sstat stats.tx_fanout_copies)" 20
+	pairwise_group 2
 	expect_eq "shared peer bytes" "$(sstat peers.0.stats.tx_bytes)" \
 		"$(sstat peers.1.stats.tx_bytes)"
-	expect_eq "receiver 1 auth drops" "$(rstat 1 stats.drop_auth)" 0
-	expect_eq "receiver 2 auth drops" "$(rstat 2 stats.drop_auth)" 0
+	expect_eq "shared receiver auth drops" "$(rstat 1 stats.drop_auth)" 0
 	expect_eq "sender drops" "$(sstat stats.drop_tx_error)" 0
 }
 
