@@ -758,17 +758,19 @@ static unsigned int shoal_batch_count(struct sk_buff *segs, unsigned int *mss)
  * struct shoal_fanout - one packet (or GSO super-packet) on its way to a group
  * @sd: the device
  * @g: the group
- * @segs: the plaintext, one packet or the segments of a super-packet
+ * @segs: the plaintext, one packet or the segments of a super-packet;
+ *	NULL once sealed in place as @out
  * @mss: length of every segment but the last
  * @nsegs: number of segments
  * @tos: outer TOS
  * @self: the device's sender id; a member with it is skipped
  * @out: the datagrams sealed under the device key, built once a second
- *	member without a pairwise key comes; copies of it go to every such
- *	member but the last, which gets @out itself
+ *	member without a pairwise key comes, or for the last one if it is
+ *	the only one; copies of it go to every such member but the last,
+ *	which gets @out itself
  * @pending: the member the device key's datagrams go to unless another
  *	one comes after it
- * @err: why @out could not be built, or 0
+ * @failed: @out could not be built
  * @n: datagrams in @out
  * @bytes: plaintext bytes in them
  */
@@ -782,7 +784,7 @@ struct shoal_fanout {
 	u32 self;
 	struct sk_buff *out;
 	struct shoal_peer *pending;
-	int err;
+	bool failed;
 	unsigned int n;
 	unsigned int bytes;
 };
@@ -833,21 +835,37 @@ static void shoal_fanout_shared_out(struct shoal_fanout *f,
 }
 
 /*
- * Seals @f->segs under the device key into @f->out, which copies can
- * share. False, counted once for the group, if that fails.
+ * Seals @f->segs under the device key into @f->out. For a member @alone,
+ * the only one the device key's datagrams go to, a single packet is
+ * sealed in place, as a unicast one is, and becomes @f->out itself;
+ * otherwise they go into a new skb whose page frags copies can share.
+ * False, counted once for the group, if that fails.
  */
-static bool shoal_fanout_seal(struct shoal_fanout *f)
+static bool shoal_fanout_seal(struct shoal_fanout *f, bool alone)
 {
 	struct shoal_txkey *key = rcu_dereference_bh(f->sd->tx_active);
+	int why = SHOAL_STAT_DROP_NO_KEY;
 
-	f->out = key ? shoal_batch_seal(f->sd, NULL, key, f->segs, f->mss,
-					&f->n, &f->bytes) :
-		       ERR_PTR(-ENOKEY);
-	if (IS_ERR(f->out)) {
-		shoal_send_count_drops(f->sd, NULL, f->g,
-				       shoal_batch_reason(f->out), f->nsegs);
-		f->err = PTR_ERR(f->out);
-		f->out = NULL;
+	if (key && alone && f->nsegs == 1) {
+		f->n = 1;
+		f->bytes = f->segs->len;
+		why = shoal_seal_one(f->sd, NULL, key, f->segs);
+		if (why)
+			kfree_skb(f->segs);
+		else
+			f->out = f->segs;
+		f->segs = NULL;
+	} else if (key) {
+		f->out = shoal_batch_seal(f->sd, NULL, key, f->segs, f->mss,
+					  &f->n, &f->bytes);
+		if (IS_ERR(f->out)) {
+			why = shoal_batch_reason(f->out);
+			f->out = NULL;
+		}
+	}
+	if (!f->out) {
+		shoal_send_count_drops(f->sd, NULL, f->g, why, f->nsegs);
+		f->failed = true;
 		f->pending = NULL;
 		return false;
 	}
@@ -862,7 +880,7 @@ static bool shoal_fanout_seal(struct shoal_fanout *f)
  * first such member is only noted; the second has them sealed into
  * @f->out, and from then on the member before gets a copy, whose head is
  * its own, for the outer headers, while the ciphertext in the page frags
- * is shared. The last one gets the original (shoal_fanout_last()).
+ * is shared. The last one gets the original (shoal_fanout_segs()).
  */
 static void shoal_fanout_shared(struct shoal_fanout *f,
 				struct shoal_peer *peer)
@@ -870,10 +888,10 @@ static void shoal_fanout_shared(struct shoal_fanout *f,
 	struct shoal_peer *prev = f->pending;
 	struct sk_buff *copy;
 
-	if (f->err)
+	if (f->failed)
 		return;
 	f->pending = peer;
-	if (!prev || (!f->out && !shoal_fanout_seal(f)))
+	if (!prev || (!f->out && !shoal_fanout_seal(f, false)))
 		return;
 	copy = pskb_copy(f->out, GFP_ATOMIC);
 	if (!copy) {
@@ -882,39 +900,6 @@ static void shoal_fanout_shared(struct shoal_fanout *f,
 		return;
 	}
 	shoal_fanout_shared_out(f, prev, copy);
-}
-
-/*
- * The last member the device key's datagrams go to gets @f->out itself.
- * If it is the only one and @segs is one packet, nothing is shared: the
- * packet is sealed in place, as a unicast one, without a new skb and a
- * copy of its bytes. Consumes @segs.
- */
-static void shoal_fanout_last(struct shoal_fanout *f, struct sk_buff *segs)
-{
-	struct shoal_peer *peer = f->pending;
-	unsigned int len = segs->len;
-	struct shoal_txkey *key;
-	int why;
-
-	if (peer && !f->out && f->nsegs == 1) {
-		key = rcu_dereference_bh(f->sd->tx_active);
-		why = key ? shoal_seal_one(f->sd, NULL, key, segs) :
-			    SHOAL_STAT_DROP_NO_KEY;
-		if (why) {
-			shoal_send_count_drops(f->sd, NULL, f->g, why, 1);
-			kfree_skb(segs);
-			return;
-		}
-		shoal_send_encrypted(f->sd, NULL, f->g, 1);
-		f->n = 1;
-		f->bytes = len;
-		shoal_fanout_shared_out(f, peer, segs);
-		return;
-	}
-	if (peer && (f->out || shoal_fanout_seal(f)))
-		shoal_fanout_shared_out(f, f->pending, f->out);
-	shoal_send_consume(segs);
 }
 
 static void shoal_fanout_member(struct shoal_fanout *f,
@@ -956,7 +941,7 @@ static void shoal_fanout_segs(struct shoal_fanout *f, struct sk_buff *segs,
 	f->tos = shoal_send_tos(segs);
 	f->out = NULL;
 	f->pending = NULL;
-	f->err = 0;
+	f->failed = false;
 	shoal_stats_add(g->stats, SHOAL_STAT_TX_FANOUT_PACKETS, nsegs);
 	shoal_stats_add(f->sd->stats, SHOAL_STAT_TX_FANOUT_PACKETS, nsegs);
 	if (g->all_peers) {
@@ -970,7 +955,11 @@ static void shoal_fanout_segs(struct shoal_fanout *f, struct sk_buff *segs,
 				shoal_fanout_member(f, peer);
 		}
 	}
-	shoal_fanout_last(f, segs);
+	/* The last member; sealed for it alone if it is the only one. */
+	if (f->pending && (f->out || shoal_fanout_seal(f, true)))
+		shoal_fanout_shared_out(f, f->pending, f->out);
+	/* The plaintext, unless it was sealed in place. */
+	shoal_send_consume(f->segs);
 }
 
 /* An inner packet whose destination matches a group. Consumes it. */
