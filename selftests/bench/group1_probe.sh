@@ -59,11 +59,7 @@ underlay_up
 pair_shoal
 ip netns exec "$NS_A" shoal group add shoal0 id 7 prefix 239.1.0.0/16 \
 	members 2
-# B's port 9 is bound but never read: no ICMP back to A.
-in_b $PY -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 9))
-time.sleep(3600)' &
+sink_b
 sleep 1
 rounds "B decrypting" unicast group
 ip -n "$NS_A" route add 239.0.0.0/8 dev shoal0

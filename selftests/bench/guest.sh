@@ -439,6 +439,7 @@ graph_sum()
 trace_stop()
 {
 	echo 0 >"$TRACEFS/tracing_on"
+	mkdir -p "$(dirname "$1")"
 	if [[ -z $TRACE ]]
 	then
 		{
@@ -514,6 +515,16 @@ s4()
 	record s4 "$1" "$2" file="$file" kind=ping
 }
 
+# sink_b: in the background, a socket on B's port 9, bound but never read
+# (no ICMP port unreachable back to A).
+sink_b()
+{
+	in_b $PY -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 9))
+time.sleep(3600)' &
+}
+
 # s5rx SYS REP: one receiver's decrypt (decapsulation) rate: A floods B
 # with 1400-byte inner UDP datagrams from udpblast for FANOUT_TIME
 # seconds; packets/s counted on B's inner device. B's application socket
@@ -522,10 +533,7 @@ s5rx()
 {
 	local sys=$1 rep=$2 pid rx0 rx1 t0 t1 out j0 j1 traced=0
 
-	in_b $PY -c 'import socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 9))
-time.sleep(3600)' &
+	sink_b
 	pid=$!
 	sleep 1
 	rx0=$(devstat "$NS_B" "$DEV" rx_packets)
@@ -534,11 +542,7 @@ time.sleep(3600)' &
 	j0=$(cpu_jiffies)
 	out=$(in_a "$BLAST" -s 1400 -t "$FANOUT_TIME" -p 9 "$INNER_B")
 	j1=$(cpu_jiffies)
-	if ((traced))
-	then
-		mkdir -p "$OUT/s5rx"
-		trace_stop "$OUT/s5rx/$sys.$rep.trace"
-	fi
+	((!traced)) || trace_stop "$OUT/s5rx/$sys.$rep.trace"
 	sleep 0.5	# what is still queued at B
 	t1=$(now)
 	rx1=$(devstat "$NS_B" "$DEV" rx_packets)
@@ -772,11 +776,7 @@ fan_measure()
 	out=$(in_a "$BLAST" -i "${FAN_DEV[$sys]}" -s "$size" \
 		-t "$FANOUT_TIME" -b 64 -p 5000 "${dst[@]}")
 	j1=$(cpu_jiffies)
-	if ((traced))
-	then
-		mkdir -p "$OUT/s5"
-		trace_stop "$OUT/s5/$sys.$n.$size.$rep.trace"
-	fi
+	((!traced)) || trace_stop "$OUT/s5/$sys.$n.$size.$rep.trace"
 	t1=$(now)
 	tx1=$(devstat "$NS_A" veth0 tx_packets)
 	d1=$(devstat "$NS_A" veth0 tx_dropped)
