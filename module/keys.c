@@ -364,6 +364,25 @@ struct shoal_rx_epoch *shoal_rxkey_install(struct shoal_rxkey *k, u64 epoch,
 	return e;
 }
 
+/*
+ * Whether a datagram can be opened where it lies, page frags and all, as
+ * esp_input() decides it: no clone shares its head, and none of its pages
+ * is marked as held or writable by someone else (SKBFL_SHARED_FRAG:
+ * spliced file pages, zerocopy user pages, our own fan-out's copies of one
+ * ciphertext). Most NICs hand datagrams over in pages, and a veth hands
+ * over the segments of an outer GSO batch in the batch's pages; opening
+ * them there spares the copy into a new linear head that skb_cow_data()
+ * makes. As for ESP, one sharing goes unseen: the segments of an outer GSO
+ * skb cloned on its way (by a packet socket without a ring, or a mirror,
+ * on a path inside this host) share their pages with the clone, whose
+ * holder then sees the plaintext.
+ */
+static bool shoal_frags_writable(const struct sk_buff *skb)
+{
+	return !skb_cloned(skb) && !skb_has_frag_list(skb) &&
+	       !skb_has_shared_frag(skb);
+}
+
 /* Scatterlist entries on the stack of shoal_aead(). */
 #define SHOAL_SG_MAX	(MAX_SKB_FRAGS + 8)
 
@@ -383,7 +402,10 @@ static int shoal_aead(struct sk_buff *skb, const struct shoal_hdr *hdr,
 	int nsg, err;
 	bool ok;
 
-	nsg = skb_cow_data(skb, seal ? SHOAL_TAG_LEN : 0, &trailer);
+	if (!seal && shoal_frags_writable(skb))
+		nsg = skb_shinfo(skb)->nr_frags + 1;
+	else
+		nsg = skb_cow_data(skb, seal ? SHOAL_TAG_LEN : 0, &trailer);
 	if (unlikely(nsg < 0))
 		return nsg;
 	if (unlikely(nsg > SHOAL_SG_MAX)) {

@@ -861,6 +861,12 @@ static bool shoal_fanout_seal(struct shoal_fanout *f, bool alone)
 		if (IS_ERR(f->out)) {
 			why = shoal_batch_reason(f->out);
 			f->out = NULL;
+		} else if (!alone) {
+			/*
+			 * Copies will share these pages: a receiver on this
+			 * host must not decrypt them in place.
+			 */
+			skb_shinfo(f->out)->flags |= SKBFL_SHARED_FRAG;
 		}
 	}
 	if (!f->out) {

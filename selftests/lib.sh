@@ -257,3 +257,34 @@ is_loaded()
 {
 	grep -q '^shoal ' /proc/modules
 }
+
+readonly TRACEFS=/sys/kernel/tracing
+
+# open_trace_start: from now on, the function-graph tracer records every
+# shoal_open() and any skb_cow_data() under it: a datagram copied into a
+# new head before it is opened, rather than opened where it lies. Skips
+# without the tracer; stopped and reset when the case ends.
+open_trace_start()
+{
+	grep -qw function_graph "$TRACEFS/available_tracers" 2>/dev/null ||
+		skip "no function-graph tracer"
+	echo shoal_open >"$TRACEFS/set_graph_function"
+	echo 'shoal_open skb_cow_data' >"$TRACEFS/set_ftrace_filter"
+	echo 0 >"$TRACEFS/options/funcgraph-tail"
+	defer sh -c "echo nop >$TRACEFS/current_tracer;
+		echo 1 >$TRACEFS/tracing_on;
+		echo >$TRACEFS/set_ftrace_filter;
+		echo >$TRACEFS/set_graph_function"
+	echo function_graph >"$TRACEFS/current_tracer"
+	echo >"$TRACEFS/trace"
+	echo 1 >"$TRACEFS/tracing_on"
+}
+
+# open_trace_count: "OPENED COPIED", the datagrams opened and those of
+# them copied first since open_trace_start; stops the trace.
+open_trace_count()
+{
+	echo 0 >"$TRACEFS/tracing_on"
+	echo "$(grep -cE 'shoal_open.*[{;]$' "$TRACEFS/trace" || true)" \
+		"$(grep -cE 'skb_cow_data.*[{;]$' "$TRACEFS/trace" || true)"
+}

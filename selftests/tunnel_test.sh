@@ -67,6 +67,29 @@ in_order()
 	(($(stat "$A" stats.tx_packets) > $(stat "$A" stats.tx_gso_segments)))
 }
 
+# B opens the datagrams of A's TCP stream where they lie. They arrive as
+# the segments of A's outer GSO batches, in page frags no one else holds,
+# and are decrypted there, not first copied into a new linear head
+# (skb_cow_data()), as they were: an allocation and a copy of every
+# datagram. (The copies of a fan-out share their pages: they are marked
+# so, and copied before they are opened; fanout_test.sh gso_fanout.)
+open_in_place()
+{
+	local dir counts
+
+	tunnel_pair 4
+	tmpdir dir
+	ping_ok "$A" 10.0.0.2 1
+	open_trace_start
+	tcp_transfer "$A" "$B" 10.0.0.2 $((4 << 20)) "$dir"
+	counts=$(open_trace_count)
+	echo "# datagrams opened, copied first: $counts"
+	# 4 MiB in datagrams of at most 1.4 KB, at B alone.
+	((${counts% *} > 3000))
+	expect_eq "datagrams copied before opening" "${counts#* }" 0
+	(($(stat "$A" stats.tx_gso_batches) > 0))
+}
+
 three_hosts_bridge()
 {
 	local S H1 H2 H3 keys i j hosts
@@ -1117,9 +1140,11 @@ load_selftests()
 	fi
 }
 
-ktap_run ipv4_underlay ipv6_underlay in_order three_hosts_bridge wire_format \
-	dscp_ecn drop_reasons replay_captured underlay_view mtu path_mtu \
-	path_mtu_ipv6_underlay big_datagram outer_gro big_gso gso_batch_whole \
-	batch_metadata pairwise_only no_route tx_error key_rotation roaming \
-	ecn_ce_no_roam epoch_budget roaming_bounded key_exhaustion \
-	aes_256_gcm aes_cpu_offline aes_trial_wipe load_selftests
+ktap_run ipv4_underlay ipv6_underlay in_order open_in_place \
+	three_hosts_bridge wire_format dscp_ecn drop_reasons \
+	replay_captured underlay_view mtu path_mtu \
+	path_mtu_ipv6_underlay big_datagram outer_gro big_gso \
+	gso_batch_whole batch_metadata pairwise_only no_route tx_error \
+	key_rotation roaming ecn_ce_no_roam epoch_budget roaming_bounded \
+	key_exhaustion aes_256_gcm aes_cpu_offline aes_trial_wipe \
+	load_selftests
