@@ -464,7 +464,7 @@ big_datagram()
 # packet is still delivered.
 outer_gro()
 {
-	local tr=/sys/kernel/tracing ev before merged
+	local tr=$TRACEFS ev before merged
 
 	require_cmd ethtool
 	[[ -d $tr/events/net/netif_receive_skb ]] || skip "no tracefs"
@@ -1087,7 +1087,7 @@ aes_cpu_offline()
 # one after a forged datagram of a new epoch.
 aes_trial_wipe()
 {
-	local tr=/sys/kernel/tracing epoch plain
+	local tr=$TRACEFS epoch plain
 
 	require_aesni_gcm
 	grep -qw function "$tr/available_tracers" 2>/dev/null ||
