@@ -13,6 +13,7 @@ packages=(
 	iperf3 wireguard-tools iputils-ping		# S1-S4, the WireGuard baseline
 	python3 python3-cryptography python3-matplotlib	# keys, statistics, plots
 	gcc libc6-dev					# udpblast.c
+	ethtool						# BENCH_OUTER_GSO=off
 )
 
 missing=()

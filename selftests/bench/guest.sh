@@ -44,6 +44,18 @@ readonly SCENARIOS=${BENCH_SCENARIOS:-s7 s1 s2 s3 s4 s5rx s5 s6}
 # RPS on B's tunnel device (a hex CPU mask; none by default), every system
 # alike but veth, whose device is the underlay's.
 readonly INNER_RPS=${BENCH_INNER_RPS:-}
+# "off": A's veth does not carry outer UDP GSO packets (UDP and UDP-tunnel
+# segmentation off), so every system's datagrams cross the underlay one by
+# one, as between hosts whose receiver has no UDP GRO; "on" (the default)
+# leaves veth's offloads as they are.
+readonly OUTER_GSO=${BENCH_OUTER_GSO:-on}
+# The wire of S1-S4 and S5rx. "routed" (the default): a router namespace
+# between A and B (underlay_up), so that what A sends leaves A's
+# ownership (and A's TCP Small Queues budget) on A's CPU, where a NIC's
+# transmit completion would release it; "veth": A and B on the two ends of
+# one veth. S5 always uses one veth (no TCP; its copies are counted at A).
+readonly WIRE=${BENCH_WIRE:-routed}
+CUR_WIRE=veth					# that of the hosts up now
 # Kernel functions whose calls the function tracer counts during every
 # run of S1-S3, S5rx and S5, by CPU and task: which CPU does a tunnel's
 # work (none by default; only functions of loaded code can be traced).
@@ -57,7 +69,7 @@ readonly GRAPH_DEPTH=${BENCH_GRAPH_DEPTH:-3}
 readonly BLAST=${BENCH_BLAST:?BENCH_BLAST: the udpblast binary}
 
 readonly OUT=${SHOAL_RESULTS:?not in the VM harness}
-NS_A= NS_B=					# the two hosts (use_pair)
+NS_A="" NS_B="" NS_W=""			# the two hosts, the router (use_pair)
 declare -A FAN_DEV				# fan-out sending device
 readonly UNDER_A=192.0.2.1 UNDER_B=192.0.2.2	# underlay (veth)
 readonly INNER_A=10.10.0.1 INNER_B=10.10.0.2	# inner (tunnel)
@@ -158,6 +170,7 @@ use_pair()
 {
 	NS_A=bench-$1-a
 	NS_B=bench-$1-b
+	NS_W=bench-$1-w
 }
 
 # all_down: delete every namespace of the benchmark.
@@ -171,38 +184,94 @@ all_down()
 	done
 }
 
+# rps NS DEV CPU: NS's DEV hands what it receives to CPU's backlog.
+rps()
+{
+	ip netns exec "$1" sh -c \
+		"printf %x $((1 << $3)) >/sys/class/net/$2/queues/rx-0/rps_cpus"
+}
+
+# mac NS DEV: DEV's MAC address.
+mac()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/address"
+}
+
 # underlay_up: hosts A and B joined by one veth (veth0 on both sides),
 # 192.0.2.1 and .2; RPS steers each side's receive processing to its own
 # host's CPU; B's MAC address is a permanent neighbour entry on A, so that
-# nothing waits for ARP, even once B drops everything at ingress.
+# nothing waits for ARP, even once B drops everything at ingress. With
+# WIRE (or the argument) "routed", a router namespace W sits between them
+# instead (veth0 of A to wa, wb to veth0 of B); W forwards what A sends on
+# A's CPU and what B sends on B's, and A and B reach each other at W's
+# MACs.
 underlay_up()
 {
-	local mac
-
 	underlay_down
+	CUR_WIRE=${1:-$WIRE}
 	ip netns add "$NS_A"
 	ip netns add "$NS_B"
 	ip -n "$NS_A" link set lo up
 	ip -n "$NS_B" link set lo up
-	ip link add veth0 netns "$NS_A" type veth peer veth0 netns "$NS_B"
+	if [[ $CUR_WIRE == routed ]]
+	then
+		ip netns add "$NS_W"
+		ip link add veth0 netns "$NS_A" type veth peer wa netns "$NS_W"
+		ip link add veth0 netns "$NS_B" type veth peer wb netns "$NS_W"
+		ip netns exec "$NS_W" sysctl -qw net.ipv4.ip_forward=1
+		ip -n "$NS_W" link set wa up
+		ip -n "$NS_W" link set wb up
+		rps "$NS_W" wa "$CPU_A"
+		rps "$NS_W" wb "$CPU_B"
+	else
+		ip link add veth0 netns "$NS_A" type veth peer veth0 netns "$NS_B"
+	fi
 	ip -n "$NS_A" addr add "$UNDER_A/24" dev veth0
 	ip -n "$NS_B" addr add "$UNDER_B/24" dev veth0
 	ip -n "$NS_A" link set veth0 up
 	ip -n "$NS_B" link set veth0 up
-	ip netns exec "$NS_A" sh -c "printf %x $((1 << CPU_A)) >/sys/class/net/veth0/queues/rx-0/rps_cpus"
-	ip netns exec "$NS_B" sh -c "printf %x $((1 << CPU_B)) >/sys/class/net/veth0/queues/rx-0/rps_cpus"
-	mac=$(ip netns exec "$NS_B" cat /sys/class/net/veth0/address)
-	ip -n "$NS_A" neigh replace "$UNDER_B" lladdr "$mac" dev veth0 nud permanent
-	mac=$(ip netns exec "$NS_A" cat /sys/class/net/veth0/address)
-	ip -n "$NS_B" neigh replace "$UNDER_A" lladdr "$mac" dev veth0 nud permanent
+	rps "$NS_A" veth0 "$CPU_A"
+	rps "$NS_B" veth0 "$CPU_B"
+	wire_neigh "$UNDER_A" "$UNDER_B"
+	[[ $OUTER_GSO == on ]] ||
+		ip netns exec "$NS_A" ethtool -K veth0 tx-udp-segmentation off \
+			tx-udp_tnl-segmentation off \
+			tx-udp_tnl-csum-segmentation off >/dev/null
 }
 
-# underlay_down: delete both hosts and all they hold (tunnel devices die
-# with their namespace; a shoal or wg device's sockets with it too).
+# wire_neigh ADDR_A ADDR_B: A reaches ADDR_B and B reaches ADDR_A, on-link
+# at permanent neighbour entries (through W, which routes to both, with
+# a routed wire).
+wire_neigh()
+{
+	local to_b to_a
+
+	if [[ $CUR_WIRE == routed ]]
+	then
+		to_b=$(mac "$NS_W" wa)
+		to_a=$(mac "$NS_W" wb)
+		ip -n "$NS_W" route add "$1/32" dev wa
+		ip -n "$NS_W" route add "$2/32" dev wb
+		ip -n "$NS_W" neigh replace "$1" lladdr "$(mac "$NS_A" veth0)" \
+			dev wa nud permanent
+		ip -n "$NS_W" neigh replace "$2" lladdr "$(mac "$NS_B" veth0)" \
+			dev wb nud permanent
+	else
+		to_b=$(mac "$NS_B" veth0)
+		to_a=$(mac "$NS_A" veth0)
+	fi
+	ip -n "$NS_A" neigh replace "$2" lladdr "$to_b" dev veth0 nud permanent
+	ip -n "$NS_B" neigh replace "$1" lladdr "$to_a" dev veth0 nud permanent
+}
+
+# underlay_down: delete both hosts (and W) and all they hold (tunnel
+# devices die with their namespace; a shoal or wg device's sockets with it
+# too).
 underlay_down()
 {
 	ip netns del "$NS_A" 2>/dev/null
 	ip netns del "$NS_B" 2>/dev/null
+	ip netns del "$NS_W" 2>/dev/null
 	# Namespace teardown is asynchronous: wait until the devices and
 	# their UDP ports are really gone before building the next system.
 	udevadm settle 2>/dev/null
@@ -230,7 +299,7 @@ diag()
 
 	mkdir -p "$OUT/diag"
 	{
-		for ns in "$NS_A" "$NS_B"
+		for ns in "$NS_A" "$NS_B" $([[ $CUR_WIRE != routed ]] || echo "$NS_W")
 		do
 			echo "== $ns: ip -s -s link"
 			ip -n "$ns" -s -s link
@@ -282,6 +351,7 @@ pair_veth()
 	DEV=veth0
 	ip -n "$NS_A" addr add "$INNER_A/24" dev veth0
 	ip -n "$NS_B" addr add "$INNER_B/24" dev veth0
+	[[ $CUR_WIRE != routed ]] || wire_neigh "$INNER_A" "$INNER_B"
 }
 
 # pair_vxlan: VXLAN (VNI 42, port 4789, unencrypted) over the veth.
@@ -807,7 +877,7 @@ fanout()
 		do
 			log "fan-out 1:$n: building $sys"
 			use_pair "$sys"
-			underlay_up
+			underlay_up veth
 			"fan_$sys" "$n"
 			drop_at_b
 		done
@@ -914,7 +984,7 @@ for i in range(1, n + 1):
 		do
 			[[ " $SYSTEMS " == *" $sys "* ]] || continue
 			log "control plane: rep $rep/$REPS, $sys, $PEERS peers"
-			underlay_up
+			underlay_up veth
 			if [[ $sys == shoal ]]
 			then
 				dev=shoal0
@@ -988,7 +1058,9 @@ meta()
 	               "fanout_time": $FANOUT_TIME, "peers": $PEERS,
 	               "systems": "$SYSTEMS".split(),
 	               "scenarios": "$SCENARIOS".split(),
-	               "inner_rps": "$INNER_RPS", "trace": "$TRACE"},
+	               "inner_rps": "$INNER_RPS", "outer_gso": "$OUTER_GSO",
+	               "wire": "$WIRE",
+	               "trace": "$TRACE"},
 	}, open(sys.argv[1], "w"), indent=1)
 	EOF
 }
