@@ -55,7 +55,7 @@ umask 077
 modprobe -a veth shoal sch_ingress cls_matchall act_gact || exit 1
 sysctl -qw net.core.netdev_max_backlog=10000
 use_pair pair
-underlay_up
+underlay_up veth
 pair_shoal
 ip netns exec "$NS_A" shoal group add shoal0 id 7 prefix 239.1.0.0/16 \
 	members 2
