@@ -299,8 +299,9 @@ diag()
 
 	mkdir -p "$OUT/diag"
 	{
-		for ns in "$NS_A" "$NS_B" $([[ $CUR_WIRE != routed ]] || echo "$NS_W")
+		for ns in "$NS_A" "$NS_B" "$NS_W"
 		do
+			[[ -e /run/netns/$ns ]] || continue	# W: routed only
 			echo "== $ns: ip -s -s link"
 			ip -n "$ns" -s -s link
 			if ip -n "$ns" link show shoal0 >/dev/null 2>&1
@@ -1050,7 +1051,8 @@ meta()
 	    "cpus": len(cpu),
 	    "simd": [f for f in ("sse3", "ssse3", "avx", "avx2", "avx512f",
 	                         "aes", "pclmulqdq") if f in flags],
-	    "rps": "A's veth rx-0 -> CPU $CPU_A, B's veth rx-0 -> CPU $CPU_B",
+	    "rps": "A's veth rx-0 -> CPU $CPU_A, B's veth rx-0 -> CPU $CPU_B"
+	           " (routed wire: W's wa -> CPU $CPU_A, wb -> CPU $CPU_B)",
 	    "params": {"reps": $REPS, "time": $TIME, "pings": $PINGS,
 	               "ping_interval": $PING_INTERVAL,
 	               "fanout_n": "$FANOUT_N".split(),
