@@ -19,6 +19,7 @@
 #include <net/ip6_route.h>
 #include <net/ipv6_stubs.h>
 #include <net/route.h>
+#include <net/tcp.h>
 #include <net/udp_tunnel.h>
 
 #include "device.h"
@@ -538,14 +539,72 @@ static bool shoal_batch_seal_one(struct sk_buff *out, unsigned int off,
 }
 
 /*
+ * A new skb for @total bytes of datagrams, all in page frags; its head only
+ * has room for the outer headers. It takes the metadata of @inner, the
+ * plaintext.
+ */
+static struct sk_buff *shoal_batch_alloc(struct shoal_dev *sd,
+					 const struct sk_buff *inner,
+					 unsigned int total)
+{
+	struct sk_buff *out;
+	int err;
+
+	out = alloc_skb_with_frags(sd->dev->needed_headroom, total,
+				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_ATOMIC);
+	if (!out)
+		return ERR_PTR(err);
+	skb_reserve(out, sd->dev->needed_headroom);
+	/* The frags are allocated, but not yet counted as data. */
+	out->data_len = total;
+	out->len = total;
+	/*
+	 * What the underlay's qdiscs, rules and pacing go by, as a packet
+	 * sealed alone keeps it.
+	 */
+	out->priority = inner->priority;
+	out->mark = inner->mark;
+	skb_set_delivery_time(out, inner->tstamp, inner->mono_delivery_time);
+	return out;
+}
+
+/*
+ * Trims @out to the @n datagrams sealed in its first @len bytes, each
+ * @dgram bytes long but the last. Several make an outer UDP GSO skb that
+ * the underlay segments as late as it can (on a veth, it crosses whole).
+ */
+static struct sk_buff *shoal_batch_finish(struct sk_buff *out, unsigned int n,
+					  unsigned int len, unsigned int dgram)
+{
+	if (!n) {
+		kfree_skb(out);
+		return ERR_PTR(-ENOKEY);
+	}
+	pskb_trim(out, len);
+	if (n == 1) {
+		/* One datagram: UDP sets up its own checksum. */
+		out->ip_summed = CHECKSUM_NONE;
+		return out;
+	}
+	skb_shinfo(out)->gso_size = dgram;
+	skb_shinfo(out)->gso_type = SKB_GSO_UDP_L4;
+	skb_shinfo(out)->gso_segs = n;
+	/*
+	 * The UDP header goes right before the data: its checksum is left to
+	 * the segmentation (or the NIC), as for a socket's UDP GSO send.
+	 */
+	out->ip_summed = CHECKSUM_PARTIAL;
+	out->csum_start = skb_headroom(out) - sizeof(struct udphdr);
+	out->csum_offset = offsetof(struct udphdr, check);
+	return out;
+}
+
+/*
  * Encrypts @segs, plaintext packets all @mss long but the last, under @key
- * into consecutive datagrams of ONE new skb whose bytes all live in page
- * frags; its head only has room for the outer headers. Several datagrams
- * make an outer UDP GSO skb that the underlay segments as late as it can
- * (on a veth, it crosses whole); and copies of the skb for fan-out share
- * the ciphertext. @segs stay as they were but for their checksums, which
- * are resolved, so another key can seal them again. @peer is the peer a
- * pairwise @key belongs to, else NULL.
+ * into consecutive datagrams of ONE new skb (shoal_batch_alloc()); copies
+ * of it for fan-out share the ciphertext. @segs stay as they were but for
+ * their checksums, which are resolved, so another key can seal them again.
+ * @peer is the peer a pairwise @key belongs to, else NULL.
  *
  * Returns the skb, with *@n datagrams holding *@bytes plaintext bytes
  * (fewer than @segs once the key wears out), or an ERR_PTR: -ENOKEY when
@@ -557,32 +616,18 @@ static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
 					struct sk_buff *segs, unsigned int mss,
 					unsigned int *n, unsigned int *bytes)
 {
-	unsigned int headroom = sd->dev->needed_headroom;
 	unsigned int total = 0, off = 0;
 	const struct shoal_epoch *epoch;
 	struct sk_buff *out, *seg, *next;
 	struct shoal_hdr hdr;
-	int err;
 
 	*n = 0;
 	*bytes = 0;
 	skb_list_walk_safe(segs, seg, next)
 		total += shoal_batch_dgram_len(seg);
-	out = alloc_skb_with_frags(headroom, total, PAGE_ALLOC_COSTLY_ORDER,
-				   &err, GFP_ATOMIC);
-	if (!out)
-		return ERR_PTR(err);
-	skb_reserve(out, headroom);
-	/* The frags are allocated, but not yet counted as data. */
-	out->data_len = total;
-	out->len = total;
-	/*
-	 * What the underlay's qdiscs, rules and pacing go by, as a packet
-	 * sealed alone keeps it.
-	 */
-	out->priority = segs->priority;
-	out->mark = segs->mark;
-	skb_set_delivery_time(out, segs->tstamp, segs->mono_delivery_time);
+	out = shoal_batch_alloc(sd, segs, total);
+	if (IS_ERR(out))
+		return out;
 
 	skb_list_walk_safe(segs, seg, next) {
 		unsigned int len = seg->len;
@@ -600,27 +645,8 @@ static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
 		*bytes += len;
 		(*n)++;
 	}
-	if (!*n) {
-		kfree_skb(out);
-		return ERR_PTR(-ENOKEY);
-	}
-	pskb_trim(out, off);
-	if (*n == 1) {
-		/* One datagram: UDP sets up its own checksum. */
-		out->ip_summed = CHECKSUM_NONE;
-		return out;
-	}
-	skb_shinfo(out)->gso_size = SHOAL_HDR_LEN + mss + SHOAL_TAG_LEN;
-	skb_shinfo(out)->gso_type = SKB_GSO_UDP_L4;
-	skb_shinfo(out)->gso_segs = *n;
-	/*
-	 * The UDP header goes right before the data: its checksum is left to
-	 * the segmentation (or the NIC), as for a socket's UDP GSO send.
-	 */
-	out->ip_summed = CHECKSUM_PARTIAL;
-	out->csum_start = skb_headroom(out) - sizeof(struct udphdr);
-	out->csum_offset = offsetof(struct udphdr, check);
-	return out;
+	return shoal_batch_finish(out, *n, off,
+				  SHOAL_HDR_LEN + mss + SHOAL_TAG_LEN);
 
 err:
 	net_dbg_ratelimited("%s: cannot batch %u bytes\n", sd->dev->name,
@@ -728,6 +754,245 @@ static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 		shoal_send_encrypted(sd, peer, NULL, n);
 		shoal_send_out(peer, out, tos, bytes, n);
 	}
+}
+
+/*
+ * A TCP super-packet cut into datagrams as they are written, as a NIC's
+ * TSO cuts it: each segment gets the super-packet's headers with its own
+ * lengths, sequence number, IPv4 id, flags and checksums, and its payload
+ * is copied from the super-packet's pages straight into the sealed skb,
+ * checksummed on the way. No skb per segment, and no pass over the
+ * payload for its checksum alone.
+ * @skb: the super-packet, skb->data at its network header
+ * @nhlen: length of its network header
+ * @hlen: length of its network and TCP headers
+ * @mss: payload bytes of every segment but the last
+ * @len: payload bytes in all
+ * @nsegs: segments
+ * @dgram: bytes of a full segment's datagram
+ */
+struct shoal_tso {
+	struct sk_buff *skb;
+	unsigned int nhlen;
+	unsigned int hlen;
+	unsigned int mss;
+	unsigned int len;
+	unsigned int nsegs;
+	unsigned int dgram;
+};
+
+/* An IPv4 header with options and a TCP header with options. */
+#define SHOAL_TSO_HLEN_MAX	(MAX_IPOPTLEN + sizeof(struct iphdr) + \
+				 MAX_TCP_OPTION_SPACE + sizeof(struct tcphdr))
+
+/*
+ * Whether @skb is a TCP super-packet this code cuts (else it goes through
+ * skb_gso_segment()), and if so its geometry in @t. What it leaves to the
+ * GSO code: other protocols, tunnels, IPv6 extension headers, IPv4
+ * fragments, timestamps requested on the send (tcp_gso_tstamp()), and
+ * fan-out, which seals the same segments under several keys.
+ */
+static bool shoal_tso_init(struct sk_buff *skb, struct shoal_tso *t)
+{
+	const unsigned int tcp = SKB_GSO_TCPV4 | SKB_GSO_TCPV6;
+	unsigned int type = skb_shinfo(skb)->gso_type;
+	unsigned int thlen;
+
+	if ((type & ~(tcp | SKB_GSO_TCP_ECN | SKB_GSO_TCP_FIXEDID |
+		      SKB_GSO_DODGY)) ||
+	    !(type & tcp) || skb->encapsulation ||
+	    skb->ip_summed != CHECKSUM_PARTIAL ||
+	    skb_network_offset(skb) ||
+	    skb_checksum_start(skb) != skb_transport_header(skb) ||
+	    (skb_shinfo(skb)->tx_flags & SKBTX_ANY_TSTAMP))
+		return false;
+	t->nhlen = skb_transport_offset(skb);
+	if (!pskb_may_pull(skb, t->nhlen + sizeof(struct tcphdr)))
+		return false;
+	thlen = tcp_hdrlen(skb);
+	if (thlen < sizeof(struct tcphdr) ||
+	    !pskb_may_pull(skb, t->nhlen + thlen))
+		return false;
+	if (ip_hdr(skb)->version == 4) {
+		if (!(type & SKB_GSO_TCPV4) ||
+		    ip_hdr(skb)->protocol != IPPROTO_TCP ||
+		    ip_hdrlen(skb) != t->nhlen || ip_is_fragment(ip_hdr(skb)))
+			return false;
+		/* As inet_gso_segment(): one id for all only with DF. */
+		if ((type & SKB_GSO_TCP_FIXEDID) &&
+		    !(ip_hdr(skb)->frag_off & htons(IP_DF)))
+			return false;
+	} else if (!(type & SKB_GSO_TCPV6) ||
+		   ipv6_hdr(skb)->nexthdr != IPPROTO_TCP ||
+		   t->nhlen != sizeof(struct ipv6hdr)) {
+		return false;
+	}
+	t->skb = skb;
+	t->hlen = t->nhlen + thlen;
+	t->mss = skb_shinfo(skb)->gso_size;
+	t->len = skb->len - t->hlen;
+	if (!t->mss || t->len <= t->mss)
+		return false;
+	t->nsegs = DIV_ROUND_UP(t->len, t->mss);
+	t->dgram = SHOAL_HDR_LEN + t->hlen + t->mss + SHOAL_TAG_LEN;
+	return true;
+}
+
+/*
+ * Copies @len bytes of @skb from @from into @out at @off, whose bytes all
+ * live in lowmem page frags (shoal_batch_alloc()), and sums them into
+ * *@csum.
+ */
+static int shoal_batch_copy_csum(struct sk_buff *out, unsigned int off,
+				 const struct sk_buff *skb, unsigned int from,
+				 unsigned int len, __wsum *csum)
+{
+	unsigned int pos = skb_headlen(out), done = 0, i;
+
+	*csum = 0;
+	for (i = 0; done < len && i < skb_shinfo(out)->nr_frags; i++) {
+		skb_frag_t *f = &skb_shinfo(out)->frags[i];
+		unsigned int size = skb_frag_size(f), at, n;
+
+		if (off + done < pos || off + done >= pos + size) {
+			pos += size;
+			continue;
+		}
+		at = off + done - pos;
+		n = min(size - at, len - done);
+		*csum = csum_block_add(*csum,
+				       skb_copy_and_csum_bits(skb, from + done,
+							      (u8 *)skb_frag_address(f) + at,
+							      n),
+				       done);
+		done += n;
+		pos += size;
+	}
+	return done == len ? 0 : -EFAULT;
+}
+
+/* Writes the plaintext of segment @i, @len payload bytes, into @out at @off. */
+static int shoal_tso_segment(const struct shoal_tso *t, struct sk_buff *out,
+			     unsigned int off, unsigned int i, unsigned int len)
+{
+	unsigned int thlen = t->hlen - t->nhlen;
+	u8 buf[SHOAL_TSO_HLEN_MAX];
+	struct tcphdr *th;
+	__wsum csum;
+	int err;
+
+	err = shoal_batch_copy_csum(out, off + t->hlen, t->skb,
+				    t->hlen + i * t->mss, len, &csum);
+	if (err)
+		return err;
+	memcpy(buf, t->skb->data, t->hlen);
+	th = (struct tcphdr *)(buf + t->nhlen);
+	th->seq = htonl(ntohl(th->seq) + i * t->mss);
+	/* As tcp_gso_segment(): CWR on the first, FIN and PSH on the last. */
+	if (i)
+		th->cwr = 0;
+	if (i != t->nsegs - 1) {
+		th->fin = 0;
+		th->psh = 0;
+	}
+	th->check = 0;
+	/* The TCP header is 4-byte aligned: its sum adds to the payload's. */
+	csum = csum_partial(th, thlen, csum);
+	if ((buf[0] >> 4) == 4) {
+		struct iphdr *iph = (struct iphdr *)buf;
+
+		iph->tot_len = htons(t->hlen + len);
+		if (!(skb_shinfo(t->skb)->gso_type & SKB_GSO_TCP_FIXEDID))
+			iph->id = htons(ntohs(iph->id) + i);
+		ip_send_check(iph);
+		th->check = csum_tcpudp_magic(iph->saddr, iph->daddr,
+					      thlen + len, IPPROTO_TCP, csum);
+	} else {
+		struct ipv6hdr *ip6h = (struct ipv6hdr *)buf;
+
+		ip6h->payload_len = htons(thlen + len);
+		th->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
+					    thlen + len, IPPROTO_TCP, csum);
+	}
+	return skb_store_bits(out, off, buf, t->hlen);
+}
+
+/*
+ * Seals segments @first to @first + @count - 1 of @t into one new skb, as
+ * shoal_batch_seal() seals a list of segments (and returning the same).
+ */
+static struct sk_buff *shoal_tso_seal(struct shoal_dev *sd,
+				      struct shoal_peer *peer,
+				      struct shoal_txkey *key,
+				      const struct shoal_tso *t,
+				      unsigned int first, unsigned int count,
+				      unsigned int *n, unsigned int *bytes)
+{
+	unsigned int i, len, total, off = 0;
+	const struct shoal_epoch *epoch;
+	struct shoal_hdr hdr;
+	struct sk_buff *out;
+
+	*n = 0;
+	*bytes = 0;
+	/* Every datagram is full but the super-packet's last. */
+	total = count * t->dgram;
+	if (first + count == t->nsegs)
+		total -= t->nsegs * t->mss - t->len;
+	out = shoal_batch_alloc(sd, t->skb, total);
+	if (IS_ERR(out))
+		return out;
+	for (i = first; i < first + count; i++) {
+		len = min(t->mss, t->len - i * t->mss);
+		if (!shoal_send_hdr(sd, peer, key, &hdr, &epoch))
+			break;
+		if (skb_store_bits(out, off, &hdr, SHOAL_HDR_LEN) ||
+		    shoal_tso_segment(t, out, off + SHOAL_HDR_LEN, i, len) ||
+		    !shoal_batch_seal_one(out, off + SHOAL_HDR_LEN,
+					  t->hlen + len, &hdr, key->cipher,
+					  &epoch->key)) {
+			net_dbg_ratelimited("%s: cannot batch %u bytes\n",
+					    sd->dev->name, total);
+			kfree_skb(out);
+			*n = 0;
+			return ERR_PTR(-EIO);
+		}
+		off += SHOAL_HDR_LEN + t->hlen + len + SHOAL_TAG_LEN;
+		*bytes += t->hlen + len;
+		(*n)++;
+	}
+	return shoal_batch_finish(out, *n, off, t->dgram);
+}
+
+/*
+ * The segments of a TCP super-packet leave for @peer in as few outer GSO
+ * skbs as their length allows, as shoal_send_batch() sends a list of them.
+ * Consumes @t->skb.
+ */
+static void shoal_send_tso(struct shoal_peer *peer, struct shoal_txkey *key,
+			   const struct shoal_tso *t)
+{
+	unsigned int per = max_t(unsigned int, SHOAL_BATCH_MAX / t->dgram, 1);
+	unsigned int first, count, n, bytes;
+	struct shoal_dev *sd = peer->sd;
+	u8 tos = shoal_send_tos(t->skb);
+	struct sk_buff *out;
+
+	for (first = 0; first < t->nsegs; first += count) {
+		count = min(per, t->nsegs - first);
+		out = shoal_tso_seal(sd, peer, key, t, first, count, &n, &bytes);
+		if (IS_ERR(out)) {
+			shoal_send_count_drops(sd, peer, NULL,
+					       shoal_batch_reason(out), count);
+			continue;
+		}
+		shoal_batch_own(out, t->skb);
+		shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
+				       count - n);
+		shoal_send_encrypted(sd, peer, NULL, n);
+		shoal_send_out(peer, out, tos, bytes, n);
+	}
+	consume_skb(t->skb);
 }
 
 /*
@@ -1027,6 +1292,7 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct shoal_peer *peer = NULL;
 	struct shoal_txkey *key;
 	struct shoal_group *g;
+	struct shoal_tso tso;
 	unsigned int mss, mtu;
 	const void *daddr;
 	u8 family;
@@ -1066,6 +1332,10 @@ netdev_tx_t shoal_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (!skb_is_gso(skb)) {
 		skb_mark_not_on_list(skb);
 		shoal_send_one(peer, key, skb);
+		goto out;
+	}
+	if (shoal_tso_init(skb, &tso)) {
+		shoal_send_tso(peer, key, &tso);
 		goto out;
 	}
 	/*

@@ -898,6 +898,95 @@ gso_batch_whole()
 	((tx >= 2 && tx < 16))
 }
 
+# A TCP super-packet is cut into segments as it is sealed, the way a NIC's
+# TSO cuts one: every segment has its own lengths, IPv4 id, sequence
+# number, flags and checksums. The receiver does not check them (the AEAD
+# covers every byte) but a router behind it forwards them, so they are
+# checked here, on the wire: A's veth segments the outer batches so that
+# the capture shows each datagram, and the key opens them. The payloads,
+# laid out by sequence number, are the bytes sent; IPv4 and IPv6 inside.
+tso_wire()
+{
+	local dir dst pid
+
+	require_cmd tcpdump
+	require_cmd ethtool
+	tunnel_pair 4
+	ip netns exec "$A" ethtool -K veth0 tx-udp-segmentation off
+	for dst in 10.0.0.2 fd10::2
+	do
+		tmpdir dir
+		ping_ok "$A" "$dst" 1
+		ip netns exec "$A" tcpdump -i veth0 -U -w "$dir/cap" \
+			"udp dst port 51821" 2>/dev/null &
+		pid=$!
+		defer kill "$pid"
+		busywait 5000 test -s "$dir/cap"
+		tcp_transfer "$A" "$B" "$dst" 300000 "$dir"
+		sleep "$(scaled 1)"
+		kill -INT "$pid"
+		wait "$pid" || true
+		$WIRE decrypt --key-file "$KEYS/1" --port 51821 "$dir/cap" \
+			>"$dir/opened"
+		$PY - "$dir/opened" "$dir/in" <<-'PYEOF'
+		import json, struct, sys
+
+		def csum(data):
+		    if len(data) % 2:
+		        data += b"\0"
+		    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+		    while s >> 16:
+		        s = (s & 0xFFFF) + (s >> 16)
+		    return ~s & 0xFFFF
+
+		sent = open(sys.argv[2], "rb").read()
+		segs, again = {}, 0
+		for line in open(sys.argv[1]):
+		    pkt = bytes.fromhex(json.loads(line)["inner_hex"])
+		    if pkt[0] >> 4 == 4:
+		        ihl = (pkt[0] & 15) * 4
+		        assert struct.unpack("!H", pkt[2:4])[0] == len(pkt), "tot_len"
+		        assert csum(pkt[:ihl]) == 0, "IPv4 header checksum"
+		        ipid = struct.unpack("!H", pkt[4:6])[0]
+		        if pkt[9] != 6:
+		            continue
+		        tcp = pkt[ihl:]
+		        pseudo = pkt[12:20] + struct.pack("!BBH", 0, 6, len(tcp))
+		    else:
+		        assert struct.unpack("!H", pkt[4:6])[0] == len(pkt) - 40, "payload_len"
+		        ipid = None
+		        if pkt[6] != 6:
+		            continue
+		        tcp = pkt[40:]
+		        pseudo = pkt[8:40] + struct.pack("!I3xB", len(tcp), 6)
+		    assert csum(pseudo + tcp) == 0, f"TCP checksum of {pkt[:60].hex()}"
+		    seq, flags = struct.unpack("!I", tcp[4:8])[0], tcp[13]
+		    data = tcp[(tcp[12] >> 4) * 4:]
+		    if data and seq in segs:
+		        again += 1
+		    elif data:
+		        segs[seq] = (data, ipid, flags)
+		# The ids of a socket's packets follow each other, one per
+		# segment; a retransmission takes ids between two sends.
+		first = min(segs)
+		stream, seq, prev, jumps = b"", first, None, 0
+		while seq in segs:
+		    data, ipid, flags = segs[seq]
+		    if ipid is not None and prev is not None:
+		        jumps += ipid != (prev + 1) & 0xFFFF
+		    assert not flags & 0x01 or seq + len(data) == first + len(sent), "FIN"
+		    stream += data
+		    seq, prev = seq + len(data), ipid
+		assert len(segs) > 100, f"{len(segs)} segments captured"
+		assert stream == sent, f"{len(stream)} of {len(sent)} bytes in order"
+		assert jumps <= again, f"IPv4 ids jump {jumps} times, {again} retransmissions"
+		mss = max(len(d) for d, _, _ in segs.values())
+		full = sum(len(d) == mss for d, _, _ in segs.values())
+		print(f"# {len(segs)} segments, {full} of {mss} bytes, {again} sent again")
+		PYEOF
+	done
+}
+
 # An authentic source that keeps changing moves the peer at most once a
 # tenth of a second, by the first datagram after that.
 roaming_bounded()
@@ -1142,9 +1231,9 @@ load_selftests()
 
 ktap_run ipv4_underlay ipv6_underlay in_order open_in_place \
 	three_hosts_bridge wire_format dscp_ecn drop_reasons \
-	replay_captured underlay_view mtu path_mtu \
-	path_mtu_ipv6_underlay big_datagram outer_gro big_gso \
-	gso_batch_whole batch_metadata pairwise_only no_route tx_error \
-	key_rotation roaming ecn_ce_no_roam epoch_budget roaming_bounded \
-	key_exhaustion aes_256_gcm aes_cpu_offline aes_trial_wipe \
+	replay_captured underlay_view mtu path_mtu path_mtu_ipv6_underlay \
+	big_datagram outer_gro big_gso gso_batch_whole tso_wire \
+	batch_metadata pairwise_only no_route tx_error key_rotation \
+	roaming ecn_ce_no_roam epoch_budget roaming_bounded key_exhaustion \
+	aes_256_gcm aes_cpu_offline aes_trial_wipe \
 	load_selftests
