@@ -159,23 +159,31 @@ static bool shoal_send_has_ep(const struct shoal_peer *peer)
 }
 
 /*
- * The next counter of @key, or false once the key is worn out. The first
- * sender to hit the limit tells userspace; nobody uses the key again.
+ * Takes @n consecutive counters of @key, the first in *@counter, and
+ * returns how many of them are below its limit: 0 once the key is worn
+ * out. The first sender to reach the limit tells userspace; nobody uses
+ * the key again. A batch takes its counters at once, so CPUs sending
+ * under one key meet on its counter once per batch, not per datagram.
  * @peer is the peer a pairwise @key belongs to, else NULL.
  */
-static bool shoal_send_counter(struct shoal_dev *sd, struct shoal_peer *peer,
-			       struct shoal_txkey *key, u64 *counter)
+static unsigned int shoal_send_counters(struct shoal_dev *sd,
+					struct shoal_peer *peer,
+					struct shoal_txkey *key, unsigned int n,
+					u64 *counter)
 {
+	u64 end;
+
 	if (unlikely(test_bit(SHOAL_TXKEY_EXHAUSTED, &key->flags)))
-		return false;
-	*counter = atomic64_inc_return(&key->counter) - 1;
-	if (likely(*counter < key->limit))
-		return true;
+		return 0;
+	end = atomic64_add_return(n, &key->counter);
+	*counter = end - n;
+	if (likely(end <= key->limit))
+		return n;
 	if (!test_and_set_bit(SHOAL_TXKEY_EXHAUSTED, &key->flags))
 		shoal_nl_notify_exhausted(sd, key,
 					  peer && rcu_access_pointer(peer->txkey) == key ?
 					  peer : NULL);
-	return false;
+	return *counter < key->limit ? key->limit - *counter : 0;
 }
 
 /* The outer UDP header; the skb leaves the inner packet's context. */
@@ -355,18 +363,13 @@ static int shoal_send_ip6(struct shoal_peer *peer, struct sock *sk,
 }
 
 /*
- * Takes the next counter and the current epoch of @key and fills in the
- * header they go in. False once the key is worn out. @peer as for
- * shoal_send_counter().
+ * Fills in the header of the datagram with @counter, under the current
+ * epoch of @key (*@epoch).
  */
-static bool shoal_send_hdr(struct shoal_dev *sd, struct shoal_peer *peer,
-			   struct shoal_txkey *key, struct shoal_hdr *hdr,
+static void shoal_send_hdr(struct shoal_dev *sd, struct shoal_txkey *key,
+			   u64 counter, struct shoal_hdr *hdr,
 			   const struct shoal_epoch **epoch)
 {
-	u64 counter;
-
-	if (!shoal_send_counter(sd, peer, key, &counter))
-		return false;
 	*epoch = shoal_txkey_epoch(key, READ_ONCE(sd->sender_id));
 	hdr->type = SHOAL_TYPE_VERSION;
 	hdr->flags = 0;
@@ -375,7 +378,6 @@ static bool shoal_send_hdr(struct shoal_dev *sd, struct shoal_peer *peer,
 	hdr->sender_id = cpu_to_be32((*epoch)->sender_id);
 	hdr->epoch = cpu_to_be64((*epoch)->epoch);
 	hdr->counter = cpu_to_be64(counter);
-	return true;
 }
 
 /* DSCP copied from the inner packet, ECN as RFC 6040 says. */
@@ -453,18 +455,20 @@ static void shoal_send_encrypted(struct shoal_dev *sd, struct shoal_peer *peer,
 /*
  * Encrypts one packet (skb->data at its network header; empty for a
  * keepalive) in place under @key and puts the header before it; @peer as
- * for shoal_send_counter(). Returns 0, or why the skb is to be dropped.
+ * for shoal_send_counters(). Returns 0, or why the skb is to be dropped.
  */
 static int shoal_seal_one(struct shoal_dev *sd, struct shoal_peer *peer,
 			  struct shoal_txkey *key, struct sk_buff *skb)
 {
 	const struct shoal_epoch *epoch;
 	struct shoal_hdr hdr;
+	u64 counter;
 
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		return SHOAL_STAT_DROP_TX_ERROR;
-	if (!shoal_send_hdr(sd, peer, key, &hdr, &epoch))
+	if (!shoal_send_counters(sd, peer, key, 1, &counter))
 		return SHOAL_STAT_DROP_NO_KEY;
+	shoal_send_hdr(sd, key, counter, &hdr, &epoch);
 	if (!shoal_seal(skb, &hdr, key->cipher, &epoch->key) ||
 	    skb_cow_head(skb, sd->dev->needed_headroom))
 		return SHOAL_STAT_DROP_TX_ERROR;
@@ -616,26 +620,31 @@ static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
 					struct sk_buff *segs, unsigned int mss,
 					unsigned int *n, unsigned int *bytes)
 {
-	unsigned int total = 0, off = 0;
+	unsigned int total = 0, off = 0, count = 0, got;
 	const struct shoal_epoch *epoch;
 	struct sk_buff *out, *seg, *next;
 	struct shoal_hdr hdr;
+	u64 counter;
 
 	*n = 0;
 	*bytes = 0;
-	skb_list_walk_safe(segs, seg, next)
+	skb_list_walk_safe(segs, seg, next) {
 		total += shoal_batch_dgram_len(seg);
+		count++;
+	}
 	out = shoal_batch_alloc(sd, segs, total);
 	if (IS_ERR(out))
 		return out;
+	got = shoal_send_counters(sd, peer, key, count, &counter);
 
 	skb_list_walk_safe(segs, seg, next) {
 		unsigned int len = seg->len;
 
+		if (*n == got)
+			break;
 		if (seg->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(seg))
 			goto err;
-		if (!shoal_send_hdr(sd, peer, key, &hdr, &epoch))
-			break;
+		shoal_send_hdr(sd, key, counter + *n, &hdr, &epoch);
 		if (skb_store_bits(out, off, &hdr, SHOAL_HDR_LEN) ||
 		    shoal_batch_copy(out, off + SHOAL_HDR_LEN, seg) ||
 		    !shoal_batch_seal_one(out, off + SHOAL_HDR_LEN, len, &hdr,
@@ -928,10 +937,11 @@ static struct sk_buff *shoal_tso_seal(struct shoal_dev *sd,
 				      unsigned int first, unsigned int count,
 				      unsigned int *n, unsigned int *bytes)
 {
-	unsigned int i, len, total, off = 0;
+	unsigned int i, len, total, got, off = 0;
 	const struct shoal_epoch *epoch;
 	struct shoal_hdr hdr;
 	struct sk_buff *out;
+	u64 counter;
 
 	*n = 0;
 	*bytes = 0;
@@ -942,10 +952,10 @@ static struct sk_buff *shoal_tso_seal(struct shoal_dev *sd,
 	out = shoal_batch_alloc(sd, t->skb, total);
 	if (IS_ERR(out))
 		return out;
-	for (i = first; i < first + count; i++) {
+	got = shoal_send_counters(sd, peer, key, count, &counter);
+	for (i = first; i < first + got; i++) {
 		len = min(t->mss, t->len - i * t->mss);
-		if (!shoal_send_hdr(sd, peer, key, &hdr, &epoch))
-			break;
+		shoal_send_hdr(sd, key, counter + i - first, &hdr, &epoch);
 		if (skb_store_bits(out, off, &hdr, SHOAL_HDR_LEN) ||
 		    shoal_tso_segment(t, out, off + SHOAL_HDR_LEN, i, len) ||
 		    !shoal_batch_seal_one(out, off + SHOAL_HDR_LEN,

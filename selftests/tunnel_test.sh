@@ -1056,6 +1056,28 @@ key_exhaustion()
 	(($(stat "$A" stats.drop_no_key) >= 10))
 }
 
+# A batch takes its counters at once; one that crosses the key's limit
+# sends the datagrams below it and drops the rest, as datagrams sent alone
+# would be.
+key_exhaustion_batch()
+{
+	local dir
+
+	tunnel_pair 4
+	tmpdir dir
+	ip netns exec "$A" shoal set shoal0 key-limit 20
+	ip netns exec "$A" shoal genkey >"$dir/k"
+	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 3 "$dir/k"
+	ip netns exec "$A" shoal key set shoal0 slot 1 id 3 "$dir/k"
+	ip netns exec "$A" shoal key activate shoal0 slot 1
+	ip netns exec "$A" $MCAST send shoal0 10.0.0.2 5000 32 --size 1000 --gso
+	busywait 10000 stat_gt "$B" peers.0.stats.rx_packets 19 || true
+	expect_eq exhausted "$(stat "$A" keys.1.exhausted)" True
+	expect_eq packets "$(stat "$A" keys.1.packets)" 20
+	expect_eq "B received" "$(stat "$B" peers.0.stats.rx_packets)" 20
+	expect_eq "dropped" "$(stat "$A" stats.drop_no_key)" 12
+}
+
 # AES-256-GCM end to end. What the module seals, a second implementation
 # (wire.py) opens, and what that one seals the module accepts; outer GSO
 # batches and GRO carry TCP intact; a datagram sealed with ChaCha20-Poly1305
@@ -1235,5 +1257,5 @@ ktap_run ipv4_underlay ipv6_underlay in_order open_in_place \
 	big_datagram outer_gro big_gso gso_batch_whole tso_wire \
 	batch_metadata pairwise_only no_route tx_error key_rotation \
 	roaming ecn_ce_no_roam epoch_budget roaming_bounded key_exhaustion \
-	aes_256_gcm aes_cpu_offline aes_trial_wipe \
+	key_exhaustion_batch aes_256_gcm aes_cpu_offline aes_trial_wipe \
 	load_selftests
