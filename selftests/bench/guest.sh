@@ -429,9 +429,29 @@ pair_shoal()
 
 readonly TRACEFS=/sys/kernel/tracing
 
+# trace_funcs FILE FUNCS...: the functions FUNCS into the tracer's filter
+# FILE, one by one: one the kernel cannot trace (not there, inlined) is
+# left out with a line in the log; false if none is left.
+trace_funcs()
+{
+	local file=$1 fn n=0
+
+	shift
+	: >"$file"
+	for fn
+	do
+		if echo "$fn" >>"$file" 2>/dev/null
+		then
+			n=$((n + 1))
+		else
+			log "trace: cannot trace $fn"
+		fi
+	done
+	((n))
+}
+
 # trace_start: count the calls to $TRACE (or time those to $GRAPH) from
-# now on; false (and nothing traced) if there is nothing to trace or a
-# function is not there.
+# now on; false (and nothing traced) if there is nothing to trace.
 trace_start()
 {
 	local tracer=function funcs=$TRACE
@@ -449,18 +469,17 @@ trace_start()
 		# Room for a few seconds of calls; durations in every line
 		# that closes a call, named there; no interrupt handlers in
 		# the times of what they interrupted.
-		TRACE_KB=$(cat "$TRACEFS/buffer_size_kb")
+		# "1410 (expanded: 1408)" before the buffer first grows.
+		TRACE_KB=$(sed 's/ .*//' "$TRACEFS/buffer_size_kb")
 		echo 65536 >"$TRACEFS/buffer_size_kb"
 		echo "$GRAPH_DEPTH" >"$TRACEFS/max_graph_depth"
 		echo 1 >"$TRACEFS/options/funcgraph-tail"
 		echo 0 >"$TRACEFS/options/funcgraph-irqs"
 		# shellcheck disable=SC2086
-		printf '%s\n' $funcs >"$TRACEFS/set_graph_function" \
-			2>/dev/null || return 1
+		trace_funcs "$TRACEFS/set_graph_function" $funcs || return 1
 	else
 		# shellcheck disable=SC2086
-		printf '%s\n' $funcs >"$TRACEFS/set_ftrace_filter" \
-			2>/dev/null || return 1
+		trace_funcs "$TRACEFS/set_ftrace_filter" $funcs || return 1
 	fi
 	echo "$tracer" >"$TRACEFS/current_tracer"
 	echo 1 >"$TRACEFS/tracing_on"
