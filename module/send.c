@@ -158,6 +158,12 @@ static bool shoal_send_has_ep(const struct shoal_peer *peer)
 	return rcu_access_pointer(peer->ep);
 }
 
+/* Whether @key is worn out: a batch then allocates nothing. */
+static bool shoal_send_worn(const struct shoal_txkey *key)
+{
+	return test_bit(SHOAL_TXKEY_EXHAUSTED, &key->flags);
+}
+
 /*
  * Takes @n consecutive counters of @key, the first in *@counter, and
  * returns how many of them are below its limit: 0 once the key is worn
@@ -173,7 +179,7 @@ static unsigned int shoal_send_counters(struct shoal_dev *sd,
 {
 	u64 end;
 
-	if (unlikely(test_bit(SHOAL_TXKEY_EXHAUSTED, &key->flags)))
+	if (unlikely(shoal_send_worn(key)))
 		return 0;
 	end = atomic64_add_return(n, &key->counter);
 	*counter = end - n;
@@ -632,6 +638,8 @@ static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
 		total += shoal_batch_dgram_len(seg);
 		count++;
 	}
+	if (unlikely(shoal_send_worn(key)))
+		return ERR_PTR(-ENOKEY);
 	out = shoal_batch_alloc(sd, segs, total);
 	if (IS_ERR(out))
 		return out;
@@ -823,7 +831,7 @@ static bool shoal_tso_init(struct sk_buff *skb, struct shoal_tso *t)
 	    !pskb_may_pull(skb, t->nhlen + thlen))
 		return false;
 	if (ip_hdr(skb)->version == 4) {
-		if (!(type & SKB_GSO_TCPV4) ||
+		if (!(type & SKB_GSO_TCPV4) || ip_hdr(skb)->ihl < 5 ||
 		    ip_hdr(skb)->protocol != IPPROTO_TCP ||
 		    ip_hdrlen(skb) != t->nhlen || ip_is_fragment(ip_hdr(skb)))
 			return false;
@@ -885,7 +893,7 @@ static int shoal_tso_segment(const struct shoal_tso *t, struct sk_buff *out,
 			     unsigned int off, unsigned int i, unsigned int len)
 {
 	unsigned int thlen = t->hlen - t->nhlen;
-	u8 buf[SHOAL_TSO_HLEN_MAX];
+	u8 buf[SHOAL_TSO_HLEN_MAX] __aligned(4);
 	struct tcphdr *th;
 	__wsum csum;
 	int err;
@@ -949,6 +957,8 @@ static struct sk_buff *shoal_tso_seal(struct shoal_dev *sd,
 	total = count * t->dgram;
 	if (first + count == t->nsegs)
 		total -= t->nsegs * t->mss - t->len;
+	if (unlikely(shoal_send_worn(key)))
+		return ERR_PTR(-ENOKEY);
 	out = shoal_batch_alloc(sd, t->skb, total);
 	if (IS_ERR(out))
 		return out;
@@ -987,6 +997,7 @@ static void shoal_send_tso(struct shoal_peer *peer, struct shoal_txkey *key,
 	struct shoal_dev *sd = peer->sd;
 	u8 tos = shoal_send_tos(t->skb);
 	struct sk_buff *out;
+	bool sent = false;
 
 	for (first = 0; first < t->nsegs; first += count) {
 		count = min(per, t->nsegs - first);
@@ -1000,9 +1011,13 @@ static void shoal_send_tso(struct shoal_peer *peer, struct shoal_txkey *key,
 		shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
 				       count - n);
 		shoal_send_encrypted(sd, peer, NULL, n);
-		shoal_send_out(peer, out, tos, bytes, n);
+		sent |= shoal_send_out(peer, out, tos, bytes, n);
 	}
-	consume_skb(t->skb);
+	/* Dropped whole, it shows to drop monitors as a drop. */
+	if (sent)
+		consume_skb(t->skb);
+	else
+		kfree_skb(t->skb);
 }
 
 /*
