@@ -1029,18 +1029,25 @@ roaming_bounded()
 	ping_ok "$B" 10.0.0.1 2
 }
 
+# limited_key FILE: hosts A and B, and a new key (in FILE) that A sends
+# under, good for 20 datagrams.
+limited_key()
+{
+	tunnel_pair 4
+	ip netns exec "$A" shoal set shoal0 key-limit 20
+	ip netns exec "$A" shoal genkey >"$1"
+	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 3 "$1"
+	ip netns exec "$A" shoal key set shoal0 slot 1 id 3 "$1"
+	ip netns exec "$A" shoal key activate shoal0 slot 1
+}
+
 # A key reaching key-limit stops being used, and userspace hears of it.
 key_exhaustion()
 {
 	local dir pid ev
 
-	tunnel_pair 4
 	tmpdir dir
-	ip netns exec "$A" shoal set shoal0 key-limit 20
-	ip netns exec "$A" shoal genkey >"$dir/k"
-	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 3 "$dir/k"
-	ip netns exec "$A" shoal key set shoal0 slot 1 id 3 "$dir/k"
-	ip netns exec "$A" shoal key activate shoal0 slot 1
+	limited_key "$dir/k"
 	ip netns exec "$A" $NL monitor --count 1 --timeout 30 >"$dir/ev" &
 	pid=$!
 	defer kill "$pid"
@@ -1063,13 +1070,8 @@ key_exhaustion_batch()
 {
 	local dir
 
-	tunnel_pair 4
 	tmpdir dir
-	ip netns exec "$A" shoal set shoal0 key-limit 20
-	ip netns exec "$A" shoal genkey >"$dir/k"
-	ip netns exec "$B" shoal peer set shoal0 id 1 rx-key 3 "$dir/k"
-	ip netns exec "$A" shoal key set shoal0 slot 1 id 3 "$dir/k"
-	ip netns exec "$A" shoal key activate shoal0 slot 1
+	limited_key "$dir/k"
 	ip netns exec "$A" $MCAST send shoal0 10.0.0.2 5000 32 --size 1000 --gso
 	busywait 10000 stat_gt "$B" peers.0.stats.rx_packets 19 || true
 	expect_eq exhausted "$(stat "$A" keys.1.exhausted)" True
