@@ -535,31 +535,45 @@ static unsigned int shoal_batch_dgram_len(const struct sk_buff *seg)
 	return SHOAL_HDR_LEN + seg->len + SHOAL_TAG_LEN;
 }
 
-/* Encrypts the region of @out at @off holding @len plaintext bytes. */
-static bool shoal_batch_seal_one(struct sk_buff *out, unsigned int off,
-				 unsigned int len, const struct shoal_hdr *hdr,
-				 u8 cipher, const union shoal_aead_key *key)
+/*
+ * Seals the datagram with @counter of @key at @off in @out: its header
+ * there, and the @len plaintext bytes after it encrypted in place.
+ */
+static bool shoal_batch_seal_one(struct shoal_dev *sd, struct shoal_txkey *key,
+				 u64 counter, struct sk_buff *out,
+				 unsigned int off, unsigned int len)
 {
 	struct scatterlist sg[MAX_SKB_FRAGS + 8];
+	const struct shoal_epoch *epoch;
+	struct shoal_hdr hdr;
 
+	shoal_send_hdr(sd, key, counter, &hdr, &epoch);
 	sg_init_table(sg, ARRAY_SIZE(sg));
-	if (skb_to_sgvec(out, sg, off, len + SHOAL_TAG_LEN) < 0)
-		return false;
-	return shoal_aead_seal_sg(key, cipher, sg, len, hdr);
+	return !skb_store_bits(out, off, &hdr, SHOAL_HDR_LEN) &&
+	       skb_to_sgvec(out, sg, off + SHOAL_HDR_LEN,
+			    len + SHOAL_TAG_LEN) >= 0 &&
+	       shoal_aead_seal_sg(&epoch->key, key->cipher, sg, len, &hdr);
 }
 
 /*
- * A new skb for @total bytes of datagrams, all in page frags; its head only
- * has room for the outer headers. It takes the metadata of @inner, the
- * plaintext.
+ * A new skb for @total bytes of @count datagrams, all in page frags; its
+ * head only has room for the outer headers. It takes the metadata of
+ * @inner, the plaintext. The datagrams' counters are taken with it, the
+ * first in *@counter, *@got of them usable (shoal_send_counters()); under
+ * a worn-out key nothing is allocated (-ENOKEY).
  */
 static struct sk_buff *shoal_batch_alloc(struct shoal_dev *sd,
+					 struct shoal_peer *peer,
+					 struct shoal_txkey *key,
 					 const struct sk_buff *inner,
-					 unsigned int total)
+					 unsigned int total, unsigned int count,
+					 u64 *counter, unsigned int *got)
 {
 	struct sk_buff *out;
 	int err;
 
+	if (unlikely(shoal_send_worn(key)))
+		return ERR_PTR(-ENOKEY);
 	out = alloc_skb_with_frags(sd->dev->needed_headroom, total,
 				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_ATOMIC);
 	if (!out)
@@ -575,7 +589,19 @@ static struct sk_buff *shoal_batch_alloc(struct shoal_dev *sd,
 	out->priority = inner->priority;
 	out->mark = inner->mark;
 	skb_set_delivery_time(out, inner->tstamp, inner->mono_delivery_time);
+	*got = shoal_send_counters(sd, peer, key, count, counter);
 	return out;
+}
+
+/* A batch that could not be built: freed, and none of it sent. */
+static struct sk_buff *shoal_batch_fail(struct shoal_dev *sd,
+					struct sk_buff *out, unsigned int *n)
+{
+	net_dbg_ratelimited("%s: cannot batch %u bytes\n", sd->dev->name,
+			    out->len);
+	kfree_skb(out);
+	*n = 0;
+	return ERR_PTR(-EIO);
 }
 
 /*
@@ -627,9 +653,7 @@ static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
 					unsigned int *n, unsigned int *bytes)
 {
 	unsigned int total = 0, off = 0, count = 0, got;
-	const struct shoal_epoch *epoch;
 	struct sk_buff *out, *seg, *next;
-	struct shoal_hdr hdr;
 	u64 counter;
 
 	*n = 0;
@@ -638,39 +662,27 @@ static struct sk_buff *shoal_batch_seal(struct shoal_dev *sd,
 		total += shoal_batch_dgram_len(seg);
 		count++;
 	}
-	if (unlikely(shoal_send_worn(key)))
-		return ERR_PTR(-ENOKEY);
-	out = shoal_batch_alloc(sd, segs, total);
+	out = shoal_batch_alloc(sd, peer, key, segs, total, count, &counter,
+				&got);
 	if (IS_ERR(out))
 		return out;
-	got = shoal_send_counters(sd, peer, key, count, &counter);
 
 	skb_list_walk_safe(segs, seg, next) {
 		unsigned int len = seg->len;
 
 		if (*n == got)
 			break;
-		if (seg->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(seg))
-			goto err;
-		shoal_send_hdr(sd, key, counter + *n, &hdr, &epoch);
-		if (skb_store_bits(out, off, &hdr, SHOAL_HDR_LEN) ||
+		if ((seg->ip_summed == CHECKSUM_PARTIAL &&
+		     skb_checksum_help(seg)) ||
 		    shoal_batch_copy(out, off + SHOAL_HDR_LEN, seg) ||
-		    !shoal_batch_seal_one(out, off + SHOAL_HDR_LEN, len, &hdr,
-					  key->cipher, &epoch->key))
-			goto err;
+		    !shoal_batch_seal_one(sd, key, counter + *n, out, off, len))
+			return shoal_batch_fail(sd, out, n);
 		off += SHOAL_HDR_LEN + len + SHOAL_TAG_LEN;
 		*bytes += len;
 		(*n)++;
 	}
 	return shoal_batch_finish(out, *n, off,
 				  SHOAL_HDR_LEN + mss + SHOAL_TAG_LEN);
-
-err:
-	net_dbg_ratelimited("%s: cannot batch %u bytes\n", sd->dev->name,
-			    total);
-	kfree_skb(out);
-	*n = 0;
-	return ERR_PTR(-EIO);
 }
 
 static void shoal_send_consume(struct sk_buff *segs)
@@ -745,6 +757,32 @@ static void shoal_batch_own(struct sk_buff *out, const struct sk_buff *seg)
  * The segments of one GSO super-packet leave for @peer in as few outer GSO
  * skbs as their length allows. Consumes @segs.
  */
+/*
+ * Sends @out, the batch sealed from @count segments of @inner's socket
+ * (an ERR_PTR if it could not be), and counts what it carries: @n
+ * datagrams of @bytes plaintext bytes, the rest dropped. Returns whether
+ * it left.
+ */
+static bool shoal_batch_out(struct shoal_peer *peer, struct sk_buff *out,
+			    const struct sk_buff *inner, u8 tos,
+			    unsigned int count, unsigned int n,
+			    unsigned int bytes)
+{
+	struct shoal_dev *sd = peer->sd;
+
+	if (IS_ERR(out)) {
+		shoal_send_count_drops(sd, peer, NULL, shoal_batch_reason(out),
+				       count);
+		return false;
+	}
+	shoal_batch_own(out, inner);
+	/* Segments past a key's limit are dropped, as alone. */
+	shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
+			       count - n);
+	shoal_send_encrypted(sd, peer, NULL, n);
+	return shoal_send_out(peer, out, tos, bytes, n);
+}
+
 static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 			     struct sk_buff *segs, unsigned int mss)
 {
@@ -756,20 +794,9 @@ static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 	while (segs) {
 		batch = shoal_batch_take(&segs, &nsegs);
 		out = shoal_batch_seal(sd, peer, key, batch, mss, &n, &bytes);
-		if (IS_ERR(out)) {
-			shoal_send_consume(batch);
-			shoal_send_count_drops(sd, peer, NULL,
-					       shoal_batch_reason(out), nsegs);
-			continue;
-		}
 		/* The charge passes to @out before the segments go. */
-		shoal_batch_own(out, batch);
+		shoal_batch_out(peer, out, batch, tos, nsegs, n, bytes);
 		shoal_send_consume(batch);
-		/* Segments past a key's limit are dropped, as alone. */
-		shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
-				       nsegs - n);
-		shoal_send_encrypted(sd, peer, NULL, n);
-		shoal_send_out(peer, out, tos, bytes, n);
 	}
 }
 
@@ -946,8 +973,6 @@ static struct sk_buff *shoal_tso_seal(struct shoal_dev *sd,
 				      unsigned int *n, unsigned int *bytes)
 {
 	unsigned int i, len, total, got, off = 0;
-	const struct shoal_epoch *epoch;
-	struct shoal_hdr hdr;
 	struct sk_buff *out;
 	u64 counter;
 
@@ -957,26 +982,16 @@ static struct sk_buff *shoal_tso_seal(struct shoal_dev *sd,
 	total = count * t->dgram;
 	if (first + count == t->nsegs)
 		total -= t->nsegs * t->mss - t->len;
-	if (unlikely(shoal_send_worn(key)))
-		return ERR_PTR(-ENOKEY);
-	out = shoal_batch_alloc(sd, t->skb, total);
+	out = shoal_batch_alloc(sd, peer, key, t->skb, total, count, &counter,
+				&got);
 	if (IS_ERR(out))
 		return out;
-	got = shoal_send_counters(sd, peer, key, count, &counter);
 	for (i = first; i < first + got; i++) {
 		len = min(t->mss, t->len - i * t->mss);
-		shoal_send_hdr(sd, key, counter + i - first, &hdr, &epoch);
-		if (skb_store_bits(out, off, &hdr, SHOAL_HDR_LEN) ||
-		    shoal_tso_segment(t, out, off + SHOAL_HDR_LEN, i, len) ||
-		    !shoal_batch_seal_one(out, off + SHOAL_HDR_LEN,
-					  t->hlen + len, &hdr, key->cipher,
-					  &epoch->key)) {
-			net_dbg_ratelimited("%s: cannot batch %u bytes\n",
-					    sd->dev->name, total);
-			kfree_skb(out);
-			*n = 0;
-			return ERR_PTR(-EIO);
-		}
+		if (shoal_tso_segment(t, out, off + SHOAL_HDR_LEN, i, len) ||
+		    !shoal_batch_seal_one(sd, key, counter + i - first, out,
+					  off, t->hlen + len))
+			return shoal_batch_fail(sd, out, n);
 		off += SHOAL_HDR_LEN + t->hlen + len + SHOAL_TAG_LEN;
 		*bytes += t->hlen + len;
 		(*n)++;
@@ -1002,16 +1017,7 @@ static void shoal_send_tso(struct shoal_peer *peer, struct shoal_txkey *key,
 	for (first = 0; first < t->nsegs; first += count) {
 		count = min(per, t->nsegs - first);
 		out = shoal_tso_seal(sd, peer, key, t, first, count, &n, &bytes);
-		if (IS_ERR(out)) {
-			shoal_send_count_drops(sd, peer, NULL,
-					       shoal_batch_reason(out), count);
-			continue;
-		}
-		shoal_batch_own(out, t->skb);
-		shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
-				       count - n);
-		shoal_send_encrypted(sd, peer, NULL, n);
-		sent |= shoal_send_out(peer, out, tos, bytes, n);
+		sent |= shoal_batch_out(peer, out, t->skb, tos, count, n, bytes);
 	}
 	/* Dropped whole, it shows to drop monitors as a drop. */
 	if (sent)
