@@ -929,20 +929,14 @@ tso_wire()
 		wait "$pid" || true
 		$WIRE decrypt --key-file "$KEYS/1" --port 51821 "$dir/cap" \
 			>"$dir/opened"
-		$PY - "$dir/opened" "$dir/in" <<-'PYEOF'
+		$PY - "$SHOAL_TOP/selftests" "$dir/opened" "$dir/in" <<-'PYEOF'
 		import json, struct, sys
+		sys.path.insert(0, sys.argv[1])
+		from wire import csum
 
-		def csum(data):
-		    if len(data) % 2:
-		        data += b"\0"
-		    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-		    while s >> 16:
-		        s = (s & 0xFFFF) + (s >> 16)
-		    return ~s & 0xFFFF
-
-		sent = open(sys.argv[2], "rb").read()
+		sent = open(sys.argv[3], "rb").read()
 		segs, again = {}, 0
-		for line in open(sys.argv[1]):
+		for line in open(sys.argv[2]):
 		    pkt = bytes.fromhex(json.loads(line)["inner_hex"])
 		    if pkt[0] >> 4 == 4:
 		        ihl = (pkt[0] & 15) * 4
