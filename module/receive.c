@@ -185,68 +185,68 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 }
 
 /*
- * Makes the first @len bytes of the skb linear: a datagram shorter than
- * that is malformed, while a pull that finds no memory says nothing about
- * the datagram.
- */
-static enum shoal_stat shoal_receive_pull(struct sk_buff *skb,
-					  unsigned int len)
-{
-	if (skb->len < len)
-		return SHOAL_STAT_DROP_MALFORMED;
-	return pskb_may_pull(skb, len) ? SHOAL_STAT_COUNT : SHOAL_STAT_NOMEM;
-}
-
-/*
  * Checks the decrypted inner packet, and applies the outer ECN to it (RFC
  * 6040); sets skb->protocol.
+ *
+ * The inner header is read where it lies, not pulled: the skb then reaches
+ * GRO with nothing in its head, and GRO reads the inner IP and TCP headers
+ * straight from the first page frag instead of pulling them too. Only an
+ * outer ECN that may have to be copied inward (ECT(1) or CE) pulls it.
  */
 static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 					   struct shoal_peer *peer,
 					   struct sk_buff *skb,
 					   const struct shoal_outer *outer)
 {
-	enum shoal_stat reason;
+	union {
+		struct iphdr v4;
+		struct ipv6hdr v6;
+	} buf;
+	unsigned int hlen = min_t(unsigned int, skb->len, sizeof(buf));
+	const struct ipv6hdr *ip6;
+	const struct iphdr *ip4;
 	struct shoal_peer *owner;
-	unsigned int len;
+	unsigned int len, nhlen;
+	const u8 *h;
 	u8 tos;
 
-	reason = shoal_receive_pull(skb, 1);
-	if (reason != SHOAL_STAT_COUNT)
-		return reason;
+	h = skb_header_pointer(skb, 0, hlen, &buf);
+	if (!h || !hlen)
+		return SHOAL_STAT_DROP_MALFORMED;
 	skb_reset_network_header(skb);
-	switch (skb->data[0] >> 4) {
+	switch (h[0] >> 4) {
 	case 4:
-		reason = shoal_receive_pull(skb, sizeof(struct iphdr));
-		if (reason != SHOAL_STAT_COUNT)
-			return reason;
-		len = ntohs(ip_hdr(skb)->tot_len);
-		if (ip_hdr(skb)->ihl < 5 || ip_hdr(skb)->ihl * 4 > len ||
-		    len != skb->len)
+		ip4 = (const struct iphdr *)h;
+		nhlen = sizeof(*ip4);
+		if (hlen < nhlen)
+			return SHOAL_STAT_DROP_MALFORMED;
+		len = ntohs(ip4->tot_len);
+		if (ip4->ihl < 5 || ip4->ihl * 4 > len || len != skb->len)
 			return SHOAL_STAT_DROP_MALFORMED;
 		skb->protocol = htons(ETH_P_IP);
-		owner = shoal_aip_lookup(&sd->aips, AF_INET,
-					 &ip_hdr(skb)->saddr);
-		tos = ip_hdr(skb)->tos;
+		owner = shoal_aip_lookup(&sd->aips, AF_INET, &ip4->saddr);
+		tos = ip4->tos;
 		break;
 	case 6:
-		reason = shoal_receive_pull(skb, sizeof(struct ipv6hdr));
-		if (reason != SHOAL_STAT_COUNT)
-			return reason;
-		len = ntohs(ipv6_hdr(skb)->payload_len) +
-		      sizeof(struct ipv6hdr);
+		ip6 = (const struct ipv6hdr *)h;
+		nhlen = sizeof(*ip6);
+		if (hlen < nhlen)
+			return SHOAL_STAT_DROP_MALFORMED;
+		len = ntohs(ip6->payload_len) + sizeof(*ip6);
 		if (len != skb->len)
 			return SHOAL_STAT_DROP_MALFORMED;
 		skb->protocol = htons(ETH_P_IPV6);
-		owner = shoal_aip_lookup(&sd->aips, AF_INET6,
-					 &ipv6_hdr(skb)->saddr);
-		tos = ipv6_get_dsfield(ipv6_hdr(skb));
+		owner = shoal_aip_lookup(&sd->aips, AF_INET6, &ip6->saddr);
+		tos = ipv6_get_dsfield(ip6);
 		break;
 	default:
 		return SHOAL_STAT_DROP_MALFORMED;
 	}
 	if (owner != peer)
 		return SHOAL_STAT_DROP_SOURCE;
+	/* ECT(1) and CE both have this bit set; ECT(0) and Not-ECT do not. */
+	if ((outer->tos & INET_ECN_ECT_1) && !pskb_may_pull(skb, nhlen))
+		return SHOAL_STAT_NOMEM;
 	/* An outer CE over an inner packet that is not ECN-capable. */
 	if (INET_ECN_decapsulate(skb, outer->tos, tos) > 1)
 		return SHOAL_STAT_DROP_MALFORMED;

@@ -200,15 +200,17 @@ forge()
 		--epoch "$4" --counter "$5" --cipher "${7:-chacha20-poly1305}" "$6"
 }
 
-# echo_request SRC [ID]: an inner ICMP echo request (identifier ID, 1 by
-# default) from SRC to 10.0.0.2, in hex.
+# echo_request SRC [ID [TOS [LEN]]]: an inner ICMP echo request
+# (identifier ID, 1 by default; LEN bytes of data, 1 by default) from SRC
+# to 10.0.0.2 under the IPv4 TOS byte TOS (0 by default), in hex.
 echo_request()
 {
 	$PY -c '
 import sys; sys.path.insert(0, sys.argv[1]); import wire
 print(wire.ipv4(sys.argv[2], "10.0.0.2", 1,
-                wire.icmp_echo(int(sys.argv[3]), 1, b"x")).hex())' \
-		"$SHOAL_TOP/selftests" "$1" "${2:-1}"
+                wire.icmp_echo(int(sys.argv[3]), 1, b"x" * int(sys.argv[5])),
+                int(sys.argv[4], 0)).hex())' \
+		"$SHOAL_TOP/selftests" "$1" "${2:-1}" "${3:-0}" "${4:-1}"
 }
 
 # expect_drop REASON CMD...: CMD makes B drop exactly one datagram, counted
@@ -797,6 +799,63 @@ ecn_ce_no_roam()
 		"$(stat "$B" peers.0.endpoint)" "192.0.2.1:40201"
 }
 
+# send_batch TOS NS PORT DST DPORT HEX...: the datagrams, all of one size,
+# in one UDP_SEGMENT send from PORT under the outer IPv4 TOS byte TOS. They
+# cross the veth as one GSO batch, which B's UDP layer cuts into skbs whose
+# data lies in page frags.
+send_batch()
+{
+	ip netns exec "$2" $PY -c '
+import socket, sys
+tos, port, dst, dport = int(sys.argv[1], 0), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+data = [bytes.fromhex(h) for h in sys.argv[5:]]
+assert len({len(d) for d in data}) == 1
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, tos)
+s.setsockopt(socket.SOL_UDP, 103, len(data[0]))  # UDP_SEGMENT
+s.bind(("", port))
+s.sendto(b"".join(data), (dst, dport))' "$1" "${@:3}"
+}
+
+# RFC 6040 on inner packets whose header lies in a page frag, not in the
+# skb's head: an outer CE marks an ECN-capable inner packet CE, an outer
+# ECT(1) makes it ECT(1), and an outer ECT(0) leaves it as it was. The
+# sending socket puts the first bytes of a UDP GSO send in the skb's head
+# and the rest in page frags, so B's UDP layer cuts the batch into a first
+# datagram in the head and others in the frags.
+ecn_decap_frags()
+{
+	local dir epoch next pid out outer want i d=()
+
+	require_cmd tcpdump
+	tunnel_pair 4
+	ping_ok "$A" 10.0.0.2 1
+	tmpdir dir
+	epoch=$(stat "$A" keys.0.epoch)
+	next=$(($(stat "$A" keys.0.packets) + 100))
+	for outer in 3:0x3 1:0x1 2:0x2
+	do
+		want=${outer#*:}
+		outer=${outer%:*}
+		ip netns exec "$B" tcpdump -i shoal0 -nn -v -c 3 \
+			"icmp[icmptype] == 8" >"$dir/out" 2>"$dir/err" &
+		pid=$!
+		defer kill "$pid"
+		busywait 5000 grep -q listening "$dir/err"
+		for i in 0 1 2
+		do
+			d[i]=$(forge "$KEYS/1" 1 1 "$epoch" $((next + i)) \
+				"$(echo_request 10.0.0.1 $((20 + i)) 2 600)")
+		done
+		next=$((next + 3))
+		send_batch "$outer" "$A" 40300 192.0.2.2 51821 "${d[@]}"
+		timeout "$(scaled 10)" tail --pid="$pid" -f /dev/null
+		out=$(cat "$dir/out")
+		expect_eq "inner packets of tos $want under outer $outer" \
+			"$(grep -c "tos $want," <<<"$out")" 3
+	done
+}
+
 # burst PORT AUTHPORT EPOCH COUNTER: from A's namespace, on one CPU so that
 # B takes them in order, 100 datagrams from PORT naming new epochs (EPOCH +
 # 1, ...) of A's key sealed with another key, then one keepalive sealed
@@ -1253,6 +1312,7 @@ ktap_run ipv4_underlay ipv6_underlay in_order open_in_place \
 	replay_captured underlay_view mtu path_mtu path_mtu_ipv6_underlay \
 	big_datagram outer_gro big_gso gso_batch_whole tso_wire \
 	batch_metadata pairwise_only no_route tx_error key_rotation \
-	roaming ecn_ce_no_roam epoch_budget roaming_bounded key_exhaustion \
-	key_exhaustion_batch aes_256_gcm aes_cpu_offline aes_trial_wipe \
+	roaming ecn_ce_no_roam ecn_decap_frags epoch_budget roaming_bounded \
+	key_exhaustion key_exhaustion_batch aes_256_gcm aes_cpu_offline \
+	aes_trial_wipe \
 	load_selftests

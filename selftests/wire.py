@@ -173,9 +173,9 @@ def csum(data):
     return ~total & 0xFFFF
 
 
-def ipv4(src, dst, proto, body):
+def ipv4(src, dst, proto, body, tos=0):
     """Return an IPv4 packet: id 0, don't fragment, TTL 64, no options."""
-    hdr = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(body), 0, 0x4000,
+    hdr = struct.pack(">BBHHHBBH4s4s", 0x45, tos, 20 + len(body), 0, 0x4000,
                       64, proto, 0, ipaddress.IPv4Address(src).packed,
                       ipaddress.IPv4Address(dst).packed)
     return hdr[:10] + struct.pack(">H", csum(hdr)) + hdr[12:] + body
