@@ -205,8 +205,8 @@ static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 	unsigned int hlen = min_t(unsigned int, skb->len, sizeof(buf));
 	const struct ipv6hdr *ip6;
 	const struct iphdr *ip4;
+	unsigned int len, nhlen, thoff;
 	struct shoal_peer *owner;
-	unsigned int len, nhlen;
 	const u8 *h;
 	u8 tos;
 
@@ -224,6 +224,7 @@ static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 		if (ip4->ihl < 5 || ip4->ihl * 4 > len || len != skb->len)
 			return SHOAL_STAT_DROP_MALFORMED;
 		skb->protocol = htons(ETH_P_IP);
+		thoff = ip4->ihl * 4;
 		owner = shoal_aip_lookup(&sd->aips, AF_INET, &ip4->saddr);
 		tos = ip4->tos;
 		break;
@@ -236,6 +237,7 @@ static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 		if (len != skb->len)
 			return SHOAL_STAT_DROP_MALFORMED;
 		skb->protocol = htons(ETH_P_IPV6);
+		thoff = nhlen;
 		owner = shoal_aip_lookup(&sd->aips, AF_INET6, &ip6->saddr);
 		tos = ipv6_get_dsfield(ip6);
 		break;
@@ -244,6 +246,11 @@ static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 	}
 	if (owner != peer)
 		return SHOAL_STAT_DROP_SOURCE;
+	/*
+	 * The transport header, where IP's input puts it (for IPv6, right
+	 * after the fixed header), without dissecting the packet.
+	 */
+	skb_set_transport_header(skb, thoff);
 	/* ECT(1) and CE both have this bit set; ECT(0) and Not-ECT do not. */
 	if ((outer->tos & INET_ECN_ECT_1) && !pskb_may_pull(skb, nhlen))
 		return SHOAL_STAT_NOMEM;
@@ -272,8 +279,6 @@ static void shoal_receive_deliver(struct shoal_dev *sd,
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	skb_reset_mac_header(skb);
-	skb_reset_network_header(skb);
-	skb_probe_transport_header(skb);
 	/* The AEAD covered every byte: the inner checksums need no check. */
 	skb->ip_summed = CHECKSUM_UNNECESSARY;
 	skb->csum_level = ~0;
