@@ -56,6 +56,7 @@ static inline size_t shoal_aead_key_size(u8 cipher)
 bool shoal_aead_prepare(u8 cipher);
 void shoal_aead_uninit(void);
 bool shoal_aead_selftest(void);
+void shoal_aead_rate(void);
 void shoal_aead_setkey(union shoal_aead_key *k, u8 cipher,
 		       const u8 key[SHOAL_KEY_LEN]);
 void shoal_aead_forget(void);

@@ -31,6 +31,10 @@ static bool selftest;
 module_param(selftest, bool, 0444);
 MODULE_PARM_DESC(selftest, "Run the built-in self-tests at load (always in debug builds)");
 
+static bool aead_rate;
+module_param(aead_rate, bool, 0444);
+MODULE_PARM_DESC(aead_rate, "Log this CPU's AEAD rate at load, for make bench (takes seconds)");
+
 static int __init shoal_mod_init(void)
 {
 	int err;
@@ -39,6 +43,8 @@ static int __init shoal_mod_init(void)
 		shoal_aead_uninit();
 		return -ENOTRECOVERABLE;
 	}
+	if (aead_rate)
+		shoal_aead_rate();
 
 	err = shoal_device_init();
 	if (err)

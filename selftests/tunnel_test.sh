@@ -1307,6 +1307,24 @@ load_selftests()
 	fi
 }
 
+# modprobe shoal aead_rate=1 (make bench's S7): a rate for each cipher,
+# every datagram it sealed opened again, on the CPU modprobe ran on.
+load_aead_rate()
+{
+	local mark="shoal aead rate $$ $RANDOM" log cipher
+
+	shoal_unload
+	echo "$mark" >/dev/kmsg
+	taskset -c 1 modprobe shoal aead_rate=1
+	log=$(dmesg | sed -n "/$mark/,\$p")
+	for cipher in chacha20-poly1305 aes-256-gcm
+	do
+		expect_match "$cipher rate" "$log" \
+			"AEAD rate of $cipher on CPU 1, 1420-byte datagrams: seal [1-9][0-9]* MB/s, open [1-9][0-9]* MB/s"
+	done
+	echo "# $(grep -o 'AEAD rate of chacha.*' <<<"$log")"
+}
+
 ktap_run ipv4_underlay ipv6_underlay in_order open_in_place \
 	three_hosts_bridge wire_format dscp_ecn drop_reasons \
 	replay_captured underlay_view mtu path_mtu path_mtu_ipv6_underlay \
@@ -1315,4 +1333,4 @@ ktap_run ipv4_underlay ipv6_underlay in_order open_in_place \
 	roaming ecn_ce_no_roam ecn_decap_frags epoch_budget roaming_bounded \
 	key_exhaustion key_exhaustion_batch aes_256_gcm aes_cpu_offline \
 	aes_trial_wipe \
-	load_selftests
+	load_selftests load_aead_rate

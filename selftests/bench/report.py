@@ -80,6 +80,20 @@ def tcrypt(path, name=None, bits=None):
     return speeds, driver
 
 
+def shoal_aead(path):
+    """{cipher: (seal, open) bytes per second} of shoal's own AEAD rate
+    (modprobe shoal aead_rate=1)."""
+    rates = {}
+    with open(path) as f:
+        for line in f:
+            m = re.search(r"AEAD rate of (\S+) on CPU \d+, \d+-byte datagrams: "
+                          r"seal (\d+) MB/s, open (\d+) MB/s", line)
+            if m:
+                rates[m.group(1)] = (int(m.group(2)) * 1e6,
+                                     int(m.group(3)) * 1e6)
+    return rates
+
+
 RUN_TIME = {}
 
 
@@ -120,6 +134,8 @@ def load_run(rundir):
                 speeds, driver = tcrypt(os.path.join(rundir, r["file"]))
                 aux["tcrypt_driver"] = driver
                 aux["tcrypt"] = {"%s %d" % k: v for k, v in speeds.items()}
+            elif r.get("kind") == "shoal-aead":
+                aux["shoal_aead"] = shoal_aead(os.path.join(rundir, r["file"]))
             elif r.get("kind") == "tcrypt-gcm":
                 speeds, driver = tcrypt(os.path.join(rundir, r["file"]),
                                         "gcm(aes)", 256)
@@ -173,7 +189,7 @@ UNITS = {
     "s5rx": "pps", "s5rx_cap": "pps/CPU", "s5": "copies/s",
     "s5_cpu": "copies/CPU-s", "s5_inner": "packets/s",
     "s6_add": "s", "s6_add_files": "s", "s6_dump": "s", "s6_mem": "bytes/peer",
-    "s6_mem_freed": "bytes/peer", "s6_empty": "s", "s7": "x",
+    "s6_mem_freed": "bytes/peer", "s6_empty": "s", "s7": "x", "s7_open": "x",
     "s5rx_send": "pps", "s1_busy_a": "fraction", "s1_busy_b": "fraction",
 }
 TITLES = {
@@ -192,6 +208,7 @@ TITLES = {
     "s6_empty": "S6 dump of 0 peers",
     "s1_busy_a": "S1 sender CPU busy", "s1_busy_b": "S1 receiver CPU busy", "s5rx_send": "S5 unicast send rate",
     "s7": "S7 S1 / 1 vCPU AEAD",
+    "s7_open": "S7 S1 / 1 vCPU open, shoal's code",
 }
 
 
@@ -223,6 +240,30 @@ def analyse(vals, aux):
                 med[("s7", sys_, "")] = statistics.median(s7)
                 e = {"scenario": "s7", "title": TITLES["s7"], "system": sys_,
                      "params": "", "unit": "x"}
+                e.update(summary(s7))
+                out["scenarios"].append(e)
+
+    # The same over one vCPU's rate of opening 1420-byte datagrams with the
+    # kernel's AEAD code as shoal's packet path calls it (WireGuard calls
+    # the same ChaCha20-Poly1305 library): what one receiving CPU could
+    # open if it did nothing else.
+    rates = aux.get("shoal_aead", {})
+    if rates:
+        out["aead_shoal"] = {c: {"seal_1420_MBps": v[0] / 1e6,
+                                 "open_1420_MBps": v[1] / 1e6}
+                             for c, v in rates.items()}
+    for cipher, systems in (("chacha20-poly1305", ("wg", "shoal")),
+                            ("aes-256-gcm", ("shoal-aes",))):
+        if cipher not in rates:
+            continue
+        for sys_ in systems:
+            v = vals.get(("s1", sys_, ""))
+            if v:
+                s7 = [x * 1e6 / 8 / rates[cipher][1] for x in v]
+                vals[("s7_open", sys_, "")] = s7
+                med[("s7_open", sys_, "")] = statistics.median(s7)
+                e = {"scenario": "s7_open", "title": TITLES["s7_open"],
+                     "system": sys_, "params": "", "unit": "x"}
                 e.update(summary(s7))
                 out["scenarios"].append(e)
 
@@ -319,6 +360,9 @@ def table(label, meta, res):
     if "aead" in res:
         lines.append("   AEAD (tcrypt, 1 vCPU, %s, 1420 B): %.1f MB/s encrypt" % (
             res["aead"]["driver"], res["aead"]["encryption_1420_MBps"]))
+    for c, v in sorted(res.get("aead_shoal", {}).items()):
+        lines.append("   %s (shoal's code, 1 vCPU, 1420 B): seal %.1f, open %.1f MB/s" % (
+            c, v["seal_1420_MBps"], v["open_1420_MBps"]))
     if "aead_gcm" in res:
         lines.append("   AES-256-GCM (tcrypt, 1 vCPU, %s, 1420 B): %.1f MB/s encrypt" % (
             res["aead_gcm"]["driver"], res["aead_gcm"]["encryption_1420_MBps"]))
