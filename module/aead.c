@@ -725,6 +725,8 @@ void __init shoal_aead_rate(void)
 	for (cipher = 0; k && buf && cipher < ARRAY_SIZE(shoal_rate_names);
 	     cipher++)
 		shoal_aead_rate_one(k, cipher, buf);
+	/* The AES-NI transforms hold the last key measured. */
+	shoal_aead_forget();
 	kfree_sensitive(k);
 	kfree(buf);
 }
