@@ -167,11 +167,31 @@ wire_format()
 	PYEOF
 }
 
+# capture_start NS DIR TCPDUMP-ARGS...: tcpdump in NS, in the background,
+# what it prints in DIR/out; returns once it listens, its pid in CAPTURE.
+capture_start()
+{
+	local ns=$1 dir=$2
+
+	shift 2
+	ip netns exec "$ns" tcpdump "$@" >"$dir/out" 2>"$dir/err" &
+	CAPTURE=$!
+	defer kill "$CAPTURE"
+	busywait 5000 grep -q listening "$dir/err"
+}
+
+# capture_end: waits until the capture of capture_start has its count of
+# packets (10 s at most, scaled).
+capture_end()
+{
+	timeout "$(scaled 10)" tail --pid="$CAPTURE" -f /dev/null
+}
+
 # The outer header carries the inner DSCP; ECN per RFC 6040: ECT copied,
 # CE sent as ECT(0).
 dscp_ecn()
 {
-	local dir pid out tos want
+	local dir out tos want
 
 	require_cmd tcpdump
 	tunnel_pair 4
@@ -180,13 +200,10 @@ dscp_ecn()
 	do
 		want=${tos#*:}
 		tos=${tos%:*}
-		ip netns exec "$A" tcpdump -i veth0 -nn -v -c 1 \
-			"udp dst port 51821" >"$dir/out" 2>"$dir/err" &
-		pid=$!
-		defer kill "$pid"
-		busywait 5000 grep -q listening "$dir/err"
+		capture_start "$A" "$dir" -i veth0 -nn -v -c 1 \
+			"udp dst port 51821"
 		ip netns exec "$A" ping -q -c 1 -W 5 -Q "$tos" 10.0.0.2 >/dev/null
-		timeout "$(scaled 10)" tail --pid="$pid" -f /dev/null
+		capture_end
 		out=$(cat "$dir/out")
 		expect_match "outer tos for inner $tos" "$out" "tos $want,"
 	done
@@ -306,18 +323,15 @@ print(sum(s["drop_" + r] for r in rx))')
 # counted as a replay.
 replay_captured()
 {
-	local dir pid rx before n
+	local dir rx before n
 
 	require_cmd tcpdump
 	tunnel_pair 4
 	tmpdir dir
-	ip netns exec "$A" tcpdump -i veth0 -U -w "$dir/cap" -c 20 \
-		"udp dst port 51821" 2>"$dir/err" &
-	pid=$!
-	defer kill "$pid"
-	busywait 5000 grep -q listening "$dir/err"
+	capture_start "$A" "$dir" -i veth0 -U -w "$dir/cap" -c 20 \
+		"udp dst port 51821"
 	ip netns exec "$A" ping -q -c 20 -i 0.05 -W 5 10.0.0.2 >/dev/null
-	timeout "$(scaled 10)" tail --pid="$pid" -f /dev/null
+	capture_end
 	rx=$(stat "$B" stats.rx_packets)
 	before=$(stat "$B" stats.drop_replay)
 	ip netns exec "$A" $PY - "$SHOAL_TOP/selftests" "$dir/cap" <<-'PYEOF'
@@ -337,19 +351,16 @@ replay_captured()
 # 40 bytes (header and tag) over its inner packet.
 underlay_view()
 {
-	local dir pid
+	local dir
 
 	require_cmd tcpdump
 	tunnel_pair 4
 	tmpdir dir
-	ip netns exec "$A" tcpdump -i veth0 -U -w "$dir/cap" 2>"$dir/err" &
-	pid=$!
-	defer kill "$pid"
-	busywait 5000 grep -q listening "$dir/err"
+	capture_start "$A" "$dir" -i veth0 -U -w "$dir/cap"
 	ip netns exec "$A" ping -q -c 5 -i 0.1 -s 300 -W 5 10.0.0.2 >/dev/null
 	tcp_transfer "$A" "$B" 10.0.0.2 $((1 << 20)) "$dir"
-	kill "$pid"
-	timeout "$(scaled 10)" tail --pid="$pid" -f /dev/null
+	kill "$CAPTURE"
+	capture_end
 	expect_eq "not shoal" "$(tcpdump -r "$dir/cap" -nn \
 		'ip and not (udp and src port 51820 and dst port 51821) and not (udp and src port 51821 and dst port 51820)' \
 		2>/dev/null | wc -l)" 0
@@ -825,7 +836,7 @@ s.sendto(b"".join(data), (dst, dport))' "$1" "${@:3}"
 # datagram in the head and others in the frags.
 ecn_decap_frags()
 {
-	local dir epoch next pid out outer want i d=()
+	local dir epoch next out outer want i d=()
 
 	require_cmd tcpdump
 	tunnel_pair 4
@@ -837,11 +848,8 @@ ecn_decap_frags()
 	do
 		want=${outer#*:}
 		outer=${outer%:*}
-		ip netns exec "$B" tcpdump -i shoal0 -nn -v -c 3 \
-			"icmp[icmptype] == 8" >"$dir/out" 2>"$dir/err" &
-		pid=$!
-		defer kill "$pid"
-		busywait 5000 grep -q listening "$dir/err"
+		capture_start "$B" "$dir" -i shoal0 -nn -v -c 3 \
+			"icmp[icmptype] == 8"
 		for i in 0 1 2
 		do
 			d[i]=$(forge "$KEYS/1" 1 1 "$epoch" $((next + i)) \
@@ -849,7 +857,7 @@ ecn_decap_frags()
 		done
 		next=$((next + 3))
 		send_batch "$outer" "$A" 40300 192.0.2.2 51821 "${d[@]}"
-		timeout "$(scaled 10)" tail --pid="$pid" -f /dev/null
+		capture_end
 		out=$(cat "$dir/out")
 		expect_eq "inner packets of tos $want under outer $outer" \
 			"$(grep -c "tos $want," <<<"$out")" 3
