@@ -185,13 +185,27 @@ static enum shoal_stat shoal_receive_epoch(struct shoal_dev *sd,
 }
 
 /*
+ * Whether INET_ECN_decapsulate() writes the inner header: an outer CE
+ * over ECT(0) or ECT(1), or an outer ECT(1) over ECT(0).
+ */
+static bool shoal_ecn_writes(u8 outer, u8 inner)
+{
+	outer &= INET_ECN_MASK;
+	inner &= INET_ECN_MASK;
+	if (outer == INET_ECN_CE)
+		return inner == INET_ECN_ECT_0 || inner == INET_ECN_ECT_1;
+	return outer == INET_ECN_ECT_1 && inner == INET_ECN_ECT_0;
+}
+
+/*
  * Checks the decrypted inner packet, and applies the outer ECN to it (RFC
  * 6040); sets skb->protocol.
  *
- * The inner header is read where it lies, not pulled: the skb then reaches
- * GRO with nothing in its head, and GRO reads the inner IP and TCP headers
- * straight from the first page frag instead of pulling them too. Only an
- * outer ECN that may have to be copied inward (ECT(1) or CE) pulls it.
+ * The inner header is read where it lies, not pulled: when the datagram's
+ * data is in page frags (as when UDP cuts an outer GSO batch), the skb
+ * reaches GRO with nothing in its head, and GRO reads the inner IP and TCP
+ * headers straight from the first frag instead of pulling them too. Only
+ * an ECN field to be written pulls the header first.
  */
 static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 					   struct shoal_peer *peer,
@@ -251,8 +265,7 @@ static enum shoal_stat shoal_receive_inner(struct shoal_dev *sd,
 	 * after the fixed header), without dissecting the packet.
 	 */
 	skb_set_transport_header(skb, thoff);
-	/* ECT(1) and CE both have this bit set; ECT(0) and Not-ECT do not. */
-	if ((outer->tos & INET_ECN_ECT_1) && !pskb_may_pull(skb, nhlen))
+	if (shoal_ecn_writes(outer->tos, tos) && !pskb_may_pull(skb, nhlen))
 		return SHOAL_STAT_NOMEM;
 	/* An outer CE over an inner packet that is not ECN-capable. */
 	if (INET_ECN_decapsulate(skb, outer->tos, tos) > 1)

@@ -829,14 +829,13 @@ s.sendto(b"".join(data), (dst, dport))' "$1" "${@:3}"
 }
 
 # RFC 6040 on inner packets whose header lies in a page frag, not in the
-# skb's head: an outer CE marks an ECN-capable inner packet CE, an outer
-# ECT(1) makes it ECT(1), and an outer ECT(0) leaves it as it was. The
-# sending socket puts the first bytes of a UDP GSO send in the skb's head
-# and the rest in page frags, so B's UDP layer cuts the batch into a first
-# datagram in the head and others in the frags.
+# skb's head: an outer CE marks an ECT(0) or ECT(1) inner packet CE, an
+# outer ECT(1) makes ECT(0) ECT(1), and an outer ECT(0) leaves it as it
+# was. The sending socket puts a UDP GSO send of this size in page frags,
+# so B's UDP layer cuts the batch into skbs whose data lies in them.
 ecn_decap_frags()
 {
-	local dir epoch next out outer want i d=()
+	local dir epoch next out c outer inner want i d=()
 
 	require_cmd tcpdump
 	tunnel_pair 4
@@ -844,22 +843,22 @@ ecn_decap_frags()
 	tmpdir dir
 	epoch=$(stat "$A" keys.0.epoch)
 	next=$(($(stat "$A" keys.0.packets) + 100))
-	for outer in 3:0x3 1:0x1 2:0x2
+	# outer:inner:expected inner ECN field (with DSCP 0, the TOS byte)
+	for c in 3:2:0x3 1:2:0x1 2:2:0x2 3:1:0x3 1:1:0x1
 	do
-		want=${outer#*:}
-		outer=${outer%:*}
+		IFS=: read -r outer inner want <<<"$c"
 		capture_start "$B" "$dir" -i shoal0 -nn -v -c 3 \
 			"icmp[icmptype] == 8"
 		for i in 0 1 2
 		do
 			d[i]=$(forge "$KEYS/1" 1 1 "$epoch" $((next + i)) \
-				"$(echo_request 10.0.0.1 $((20 + i)) 2 600)")
+				"$(echo_request 10.0.0.1 $((20 + i)) "$inner" 600)")
 		done
 		next=$((next + 3))
 		send_batch "$outer" "$A" 40300 192.0.2.2 51821 "${d[@]}"
 		capture_end
 		out=$(cat "$dir/out")
-		expect_eq "inner packets of tos $want under outer $outer" \
+		expect_eq "inner tos $want from $inner under outer $outer" \
 			"$(grep -c "tos $want," <<<"$out")" 3
 	done
 }
