@@ -222,6 +222,19 @@ def analyse(vals, aux):
         e.update(summary(v))
         out["scenarios"].append(e)
 
+    def add_s7(scen, rate, systems):
+        """S1 goodput of each of systems over rate, bytes per second."""
+        for sys_ in systems:
+            v = vals.get(("s1", sys_, ""))
+            if v:
+                s7 = [x * 1e6 / 8 / rate for x in v]
+                vals[(scen, sys_, "")] = s7
+                med[(scen, sys_, "")] = statistics.median(s7)
+                e = {"scenario": scen, "title": TITLES[scen], "system": sys_,
+                     "params": "", "unit": "x"}
+                e.update(summary(s7))
+                out["scenarios"].append(e)
+
     # S7: S1 goodput over one vCPU's AEAD throughput (1420-byte blocks),
     # of the cipher each system uses.
     for tc, systems in (("tcrypt", ("wg", "shoal")), ("tcrypt_gcm", ("shoal-aes",))):
@@ -232,16 +245,7 @@ def analyse(vals, aux):
             "driver": aux.get(tc + "_driver"),
             "encryption_1420_MBps": aead / 1e6,
             "decryption_1420_MBps": aux[tc].get("decryption 1420", 0) / 1e6}
-        for sys_ in systems:
-            v = vals.get(("s1", sys_, ""))
-            if v:
-                s7 = [x * 1e6 / 8 / aead for x in v]
-                vals[("s7", sys_, "")] = s7
-                med[("s7", sys_, "")] = statistics.median(s7)
-                e = {"scenario": "s7", "title": TITLES["s7"], "system": sys_,
-                     "params": "", "unit": "x"}
-                e.update(summary(s7))
-                out["scenarios"].append(e)
+        add_s7("s7", aead, systems)
 
     # The same over one vCPU's rate of opening 1420-byte datagrams with the
     # kernel's AEAD code as shoal's packet path calls it (WireGuard calls
@@ -254,18 +258,8 @@ def analyse(vals, aux):
                              for c, v in rates.items()}
     for cipher, systems in (("chacha20-poly1305", ("wg", "shoal")),
                             ("aes-256-gcm", ("shoal-aes",))):
-        if cipher not in rates:
-            continue
-        for sys_ in systems:
-            v = vals.get(("s1", sys_, ""))
-            if v:
-                s7 = [x * 1e6 / 8 / rates[cipher][1] for x in v]
-                vals[("s7_open", sys_, "")] = s7
-                med[("s7_open", sys_, "")] = statistics.median(s7)
-                e = {"scenario": "s7_open", "title": TITLES["s7_open"],
-                     "system": sys_, "params": "", "unit": "x"}
-                e.update(summary(s7))
-                out["scenarios"].append(e)
+        if cipher in rates:
+            add_s7("s7_open", rates[cipher][1], systems)
 
     def ratio(name, a, b):
         if a in med and b in med and med[b]:
