@@ -754,10 +754,6 @@ static void shoal_batch_own(struct sk_buff *out, const struct sk_buff *seg)
 }
 
 /*
- * The segments of one GSO super-packet leave for @peer in as few outer GSO
- * skbs as their length allows. Consumes @segs.
- */
-/*
  * Sends @out, the batch sealed from @count segments of @inner's socket
  * (an ERR_PTR if it could not be), and counts what it carries: @n
  * datagrams of @bytes plaintext bytes, the rest dropped. Returns whether
@@ -783,6 +779,10 @@ static bool shoal_batch_out(struct shoal_peer *peer, struct sk_buff *out,
 	return shoal_send_out(peer, out, tos, bytes, n);
 }
 
+/*
+ * The segments of one GSO super-packet leave for @peer in as few outer GSO
+ * skbs as their length allows. Consumes @segs.
+ */
 static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 			     struct sk_buff *segs, unsigned int mss)
 {
