@@ -47,6 +47,16 @@ static int shoal_socket_open(struct shoal_dev *sd, struct net *net,
 		return err;
 	setup_udp_tunnel_sock(net, sock, &tunnel);
 	/*
+	 * setup_udp_tunnel_sock() asks for the outer checksums converted to
+	 * CHECKSUM_COMPLETE, for tunnels that check the inner ones against
+	 * it. shoal checks none (the AEAD covers every inner byte), and with
+	 * the conversion on, UDP's split of an outer GSO batch computes every
+	 * datagram's checksum in software (udp_rcv_segment()): a pass over
+	 * each payload for nothing. The outer checksum of a datagram that
+	 * arrives with none verified is checked all the same.
+	 */
+	inet_dec_convert_csum(sock->sk);
+	/*
 	 * Outer UDP GRO: a burst of datagrams from one peer is merged by the
 	 * underlay's GRO and climbs the IP stack once; the UDP layer splits
 	 * it again before encap_rcv.

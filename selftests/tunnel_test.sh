@@ -810,6 +810,82 @@ ecn_ce_no_roam()
 		"$(stat "$B" peers.0.endpoint)" "192.0.2.1:40201"
 }
 
+# send_raw NS SRC SPORT DST DPORT HEX [bad]: one datagram from a raw socket,
+# its UDP checksum written here, wrong with "bad". It leaves A with no
+# checksum offload (CHECKSUM_NONE), as if from a NIC that did not check it.
+send_raw()
+{
+	ip netns exec "$1" $PY -c '
+import socket, struct, sys
+src, sport, dst, dport = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+data, bad = bytes.fromhex(sys.argv[5]), sys.argv[6:] == ["bad"]
+n = 8 + len(data)
+pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, n)
+b = pseudo + struct.pack("!HHHH", sport, dport, n, 0) + data + b"\0" * (len(data) % 2)
+c = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+while c >> 16:
+    c = (c & 0xffff) + (c >> 16)
+c = (~c & 0xffff) or 0xffff
+if bad:
+    c ^= 0x0101
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+s.bind((src, 0))
+s.sendto(struct.pack("!HHHH", sport, dport, n, c) + data, (dst, 0))' "${@:2}"
+}
+
+# udp_csum_errors NS: the UDP checksum errors NS has counted.
+udp_csum_errors()
+{
+	ip netns exec "$1" nstat -az UdpInCsumErrors |
+		awk '$1 == "UdpInCsumErrors" { print $2 }'
+}
+
+udp_csum_errors_above()
+{
+	(($(udp_csum_errors "$1") > $2))
+}
+
+# drops_total NS: the datagrams NS's shoal0 has dropped, for any reason.
+drops_total()
+{
+	shoal_json "$1" shoal0 | $PY -c 'import json, sys
+s = json.load(sys.stdin)[0]["stats"]
+print(sum(v for k, v in s.items() if k.startswith("drop_")))'
+}
+
+# The outer UDP checksum of a datagram that arrives unverified is checked
+# before shoal sees it: with a wrong one, an authentic datagram is dropped
+# by UDP and never reaches shoal; the same with the right checksum is
+# delivered. (The device's sockets do not ask UDP to convert checksums;
+# that only concerns batches whose checksums were never computed.) B's
+# veth, which would otherwise mark what arrives checked, does not.
+outer_csum()
+{
+	local epoch next plain errs rx drops
+
+	require_cmd ethtool nstat
+	tunnel_pair 4
+	ping_ok "$A" 10.0.0.2 1
+	ip netns exec "$B" ethtool -K veth0 rx off
+	epoch=$(stat "$A" keys.0.epoch)
+	next=$(($(stat "$A" keys.0.packets) + 100))
+	plain=$(echo_request 10.0.0.1 31)
+	errs=$(udp_csum_errors "$B")
+	rx=$(stat "$B" peers.0.stats.rx_packets)
+	drops=$(drops_total "$B")
+	send_raw "$A" 192.0.2.1 51820 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" "$next" "$plain")" bad
+	busywait 5000 udp_csum_errors_above "$B" "$errs"
+	expect_eq "peer rx_packets after a wrong checksum" \
+		"$(stat "$B" peers.0.stats.rx_packets)" "$rx"
+	expect_eq "device drops after a wrong checksum" "$(drops_total "$B")" \
+		"$drops"
+	send_raw "$A" 192.0.2.1 51820 192.0.2.2 51821 \
+		"$(forge "$KEYS/1" 1 1 "$epoch" $((next + 1)) "$plain")"
+	busywait 5000 stat_gt "$B" peers.0.stats.rx_packets "$rx"
+	expect_eq "UDP checksum errors" "$(udp_csum_errors "$B")" $((errs + 1))
+}
+
 # send_batch TOS NS PORT DST DPORT HEX...: the datagrams, all of one size,
 # in one UDP_SEGMENT send from PORT under the outer IPv4 TOS byte TOS. They
 # cross the veth as one GSO batch, which B's UDP layer cuts into skbs whose
@@ -1337,7 +1413,8 @@ ktap_run ipv4_underlay ipv6_underlay in_order open_in_place \
 	replay_captured underlay_view mtu path_mtu path_mtu_ipv6_underlay \
 	big_datagram outer_gro big_gso gso_batch_whole tso_wire \
 	batch_metadata pairwise_only no_route tx_error key_rotation \
-	roaming ecn_ce_no_roam ecn_decap_frags epoch_budget roaming_bounded \
+	roaming ecn_ce_no_roam ecn_decap_frags outer_csum epoch_budget \
+	roaming_bounded \
 	key_exhaustion key_exhaustion_batch aes_256_gcm aes_cpu_offline \
 	aes_trial_wipe \
 	load_selftests load_aead_rate
