@@ -754,29 +754,45 @@ static void shoal_batch_own(struct sk_buff *out, const struct sk_buff *seg)
 }
 
 /*
- * Sends @out, the batch sealed from @count segments of @inner's socket
- * (an ERR_PTR if it could not be), and counts what it carries: @n
- * datagrams of @bytes plaintext bytes, the rest dropped. Returns whether
- * it left.
+ * shoal_send_out() of datagrams sent to @peer as a member of @g (or NULL
+ * for unicast): one that does not leave is counted on the group too.
  */
-static bool shoal_batch_out(struct shoal_peer *peer, struct sk_buff *out,
-			    const struct sk_buff *inner, u8 tos,
-			    unsigned int count, unsigned int n,
+static bool shoal_send_out_group(struct shoal_peer *peer,
+				 struct shoal_group *g, struct sk_buff *skb,
+				 u8 tos, unsigned int bytes, unsigned int segs)
+{
+	if (shoal_send_out(peer, skb, tos, bytes, segs))
+		return true;
+	if (g)
+		shoal_stats_add(g->stats, SHOAL_STAT_DROP_TX_ERROR, segs);
+	return false;
+}
+
+/*
+ * Sends @out, the batch sealed from @count segments for @peer (an ERR_PTR
+ * if it could not be), as a member of @g or NULL, and counts what it
+ * carries: @n datagrams of @bytes plaintext bytes, the rest dropped. The
+ * batch is charged to @inner's socket; fan-out passes NULL. Returns
+ * whether it left.
+ */
+static bool shoal_batch_out(struct shoal_peer *peer, struct shoal_group *g,
+			    struct sk_buff *out, const struct sk_buff *inner,
+			    u8 tos, unsigned int count, unsigned int n,
 			    unsigned int bytes)
 {
 	struct shoal_dev *sd = peer->sd;
 
 	if (IS_ERR(out)) {
-		shoal_send_count_drops(sd, peer, NULL, shoal_batch_reason(out),
+		shoal_send_count_drops(sd, peer, g, shoal_batch_reason(out),
 				       count);
 		return false;
 	}
-	shoal_batch_own(out, inner);
+	if (inner)
+		shoal_batch_own(out, inner);
 	/* Segments past a key's limit are dropped, as alone. */
-	shoal_send_count_drops(sd, peer, NULL, SHOAL_STAT_DROP_NO_KEY,
-			       count - n);
-	shoal_send_encrypted(sd, peer, NULL, n);
-	return shoal_send_out(peer, out, tos, bytes, n);
+	shoal_send_count_drops(sd, peer, g, SHOAL_STAT_DROP_NO_KEY, count - n);
+	shoal_send_encrypted(sd, peer, g, n);
+	return shoal_send_out_group(peer, g, out, tos, bytes, n);
 }
 
 /*
@@ -795,7 +811,7 @@ static void shoal_send_batch(struct shoal_peer *peer, struct shoal_txkey *key,
 		batch = shoal_batch_take(&segs, &nsegs);
 		out = shoal_batch_seal(sd, peer, key, batch, mss, &n, &bytes);
 		/* The charge passes to @out before the segments go. */
-		shoal_batch_out(peer, out, batch, tos, nsegs, n, bytes);
+		shoal_batch_out(peer, NULL, out, batch, tos, nsegs, n, bytes);
 		shoal_send_consume(batch);
 	}
 }
@@ -1017,7 +1033,8 @@ static void shoal_send_tso(struct shoal_peer *peer, struct shoal_txkey *key,
 	for (first = 0; first < t->nsegs; first += count) {
 		count = min(per, t->nsegs - first);
 		out = shoal_tso_seal(sd, peer, key, t, first, count, &n, &bytes);
-		sent |= shoal_batch_out(peer, out, t->skb, tos, count, n, bytes);
+		sent |= shoal_batch_out(peer, NULL, out, t->skb, tos, count, n,
+					bytes);
 	}
 	/* Dropped whole, it shows to drop monitors as a drop. */
 	if (sent)
@@ -1102,18 +1119,8 @@ static void shoal_fanout_pairwise(struct shoal_fanout *f,
 	struct sk_buff *out;
 
 	out = shoal_batch_seal(f->sd, peer, key, f->segs, f->mss, &n, &bytes);
-	if (IS_ERR(out)) {
-		shoal_send_count_drops(f->sd, peer, f->g,
-				       shoal_batch_reason(out), f->nsegs);
-		return;
-	}
-	shoal_send_count_drops(f->sd, peer, f->g, SHOAL_STAT_DROP_NO_KEY,
-			       f->nsegs - n);
-	shoal_send_encrypted(f->sd, peer, f->g, n);
-	if (shoal_send_out(peer, out, f->tos, bytes, n))
+	if (shoal_batch_out(peer, f->g, out, NULL, f->tos, f->nsegs, n, bytes))
 		shoal_fanout_sent(f, peer, n);
-	else
-		shoal_stats_add(f->g->stats, SHOAL_STAT_DROP_TX_ERROR, n);
 }
 
 /*
@@ -1124,10 +1131,8 @@ static void shoal_fanout_shared_out(struct shoal_fanout *f,
 				    struct shoal_peer *peer,
 				    struct sk_buff *skb)
 {
-	if (shoal_send_out(peer, skb, f->tos, f->bytes, f->n))
+	if (shoal_send_out_group(peer, f->g, skb, f->tos, f->bytes, f->n))
 		shoal_fanout_sent(f, peer, f->n);
-	else
-		shoal_stats_add(f->g->stats, SHOAL_STAT_DROP_TX_ERROR, f->n);
 }
 
 /*
