@@ -14,6 +14,7 @@ packages=(
 	python3 python3-cryptography python3-matplotlib	# keys, statistics, plots
 	gcc libc6-dev					# udpblast.c
 	ethtool						# BENCH_OUTER_GSO=off
+	linux-perf					# BENCH_PERF=on
 )
 
 missing=()

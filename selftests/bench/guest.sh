@@ -66,6 +66,12 @@ readonly TRACE=${BENCH_TRACE:-}
 # where perf's sampling gets nothing in this emulated guest.
 readonly GRAPH=${BENCH_GRAPH:-}
 readonly GRAPH_DEPTH=${BENCH_GRAPH_DEPTH:-3}
+# "on": perf samples every CPU (cpu-clock, 2 kHz) during every run of
+# S1-S3, S5rx and S5, and each CPU's profile by symbol is kept beside the
+# run's results. Works under -cpu qemu64; under -cpu max the samples land
+# in the idle halt. Sampling costs the runs a little; with TRACE or GRAPH
+# it would profile the tracer too, so those are off with it.
+readonly PERF=${BENCH_PERF:-off}
 readonly BLAST=${BENCH_BLAST:?BENCH_BLAST: the udpblast binary}
 
 readonly OUT=${SHOAL_RESULTS:?not in the VM harness}
@@ -122,10 +128,14 @@ elapsed()
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'
 }
 
+# What in_a runs its command under: perf, between trace_start and
+# trace_stop with PERF=on (perf_start).
+PERF_WRAP=()
+
 # in_a CMD..., in_b CMD...: run in host A (on CPU_A) or B (on CPU_B).
 in_a()
 {
-	ip netns exec "$NS_A" taskset -c "$CPU_A" "$@"
+	"${PERF_WRAP[@]}" ip netns exec "$NS_A" taskset -c "$CPU_A" "$@"
 }
 
 in_b()
@@ -450,12 +460,41 @@ trace_funcs()
 	((n))
 }
 
-# trace_start: count the calls to $TRACE (or time those to $GRAPH) from
-# now on; false (and nothing traced) if there is nothing to trace.
+readonly PERF_DATA=/tmp/bench-perf.data
+
+# perf_start: with PERF=on, the next command in_a runs (the measured one)
+# runs under perf, which samples every CPU until it ends. (perf sent to
+# the background and stopped by a signal recorded almost nothing here.)
+perf_start()
+{
+	[[ $PERF == on ]] || return 1
+	PERF_WRAP=(perf record -q -a -e cpu-clock -F 2000 -o "$PERF_DATA" --)
+}
+
+# perf_stop FILE: the samples of that command, by symbol, one profile per
+# CPU of the two hosts, into FILE.cpuN.perf.
+perf_stop()
+{
+	local cpu
+
+	PERF_WRAP=()
+	for cpu in $(printf '%s\n' "$CPU_A" "$CPU_B" | sort -u)
+	do
+		perf report -i "$PERF_DATA" --stdio --no-children --cpu "$cpu" \
+			--sort dso,sym --percent-limit 0.3 2>/dev/null |
+			grep -v '^$' >"${1%.trace}.cpu$cpu.perf"
+	done
+	rm -f "$PERF_DATA"
+}
+
+# trace_start: sample with perf (PERF=on), or else count the calls to
+# $TRACE (or time those to $GRAPH) from now on; false (and nothing
+# traced) if there is nothing to trace.
 trace_start()
 {
 	local tracer=function funcs=$TRACE
 
+	! perf_start || return 0
 	if [[ -z $TRACE && -n $GRAPH ]]
 	then
 		tracer=function_graph
@@ -525,11 +564,16 @@ graph_sum()
 # trace_stop FILE: the calls since trace_start, counted by CPU, task
 # (without its pid) and function, into FILE; or with GRAPH, timed
 # (graph_sum), into FILE.graph instead, with the entries the ring buffer
-# lost on its last line.
+# lost on its last line; or with PERF, the profiles perf_stop writes.
 trace_stop()
 {
-	echo 0 >"$TRACEFS/tracing_on"
 	mkdir -p "$(dirname "$1")"
+	if ((${#PERF_WRAP[@]}))
+	then
+		perf_stop "$1"
+		return
+	fi
+	echo 0 >"$TRACEFS/tracing_on"
 	if [[ -z $TRACE ]]
 	then
 		{
