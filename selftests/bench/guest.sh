@@ -1120,6 +1120,8 @@ meta()
 	    "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
 	    "kernel": os.uname().release,
 	    "cmdline": open("/proc/cmdline").read().strip(),
+	    "clocksource": open("/sys/devices/system/clocksource/"
+	                        "clocksource0/current_clocksource").read().strip(),
 	    "cpu_model": cpu[0] if cpu else "?",
 	    "cpus": len(cpu),
 	    "simd": [f for f in ("sse3", "ssse3", "avx", "avx2", "avx512f",
@@ -1135,7 +1137,7 @@ meta()
 	               "scenarios": "$SCENARIOS".split(),
 	               "inner_rps": "$INNER_RPS", "outer_gso": "$OUTER_GSO",
 	               "wire": "$WIRE",
-	               "trace": "$TRACE"},
+	               "trace": "$TRACE", "perf": "$PERF"},
 	}, open(sys.argv[1], "w"), indent=1)
 	EOF
 }

@@ -343,9 +343,9 @@ def fmt(v, unit):
 
 def table(label, meta, res):
     """The stdout table of one boot."""
-    lines = ["", "== %s: %s, %s CPUs, %s, %s" % (
+    lines = ["", "== %s: %s, %s CPUs, %s, clock %s, %s" % (
         label, meta.get("cpu_model"), meta.get("cpus"), meta.get("kernel"),
-        meta.get("date"))]
+        meta.get("clocksource", "?"), meta.get("date"))]
     p = meta.get("params", {})
     lines.append("   reps %s, iperf3 %s s, %s pings, fan-out %s s per point; "
                  "median (min-max) of the repetitions" % (
