@@ -230,6 +230,18 @@ print(wire.ipv4(sys.argv[2], "10.0.0.2", 1,
 		"$SHOAL_TOP/selftests" "$1" "${2:-1}" "${3:-0}" "${4:-1}"
 }
 
+# rx_drops NS: the datagrams NS's shoal0 has dropped on receive, under
+# any reason.
+rx_drops()
+{
+	shoal_json "$1" shoal0 | $PY -c '
+import json, sys
+s = json.load(sys.stdin)[0]["stats"]
+rx = ("malformed", "unknown_sender", "no_key", "epoch", "replay", "auth",
+      "source")
+print(sum(s["drop_" + r] for r in rx))'
+}
+
 # expect_drop REASON CMD...: CMD makes B drop exactly one datagram, counted
 # under REASON on the device (and the peer, when one is known).
 expect_drop()
@@ -305,12 +317,7 @@ print(next(wire.udp_datagrams(open(sys.argv[2], "rb").read()))[-1].hex())' \
 	expect_eq "peer drop_source" "$(stat "$B" peers.0.stats.drop_source)" 1
 	expect_eq "peer drop_replay" "$(stat "$B" peers.0.stats.drop_replay)" 2
 	# ip -s link agrees with the sum of the reasons.
-	total=$(shoal_json "$B" shoal0 | $PY -c '
-import json, sys
-s = json.load(sys.stdin)[0]["stats"]
-rx = ("malformed", "unknown_sender", "no_key", "epoch", "replay", "auth",
-      "source")
-print(sum(s["drop_" + r] for r in rx))')
+	total=$(rx_drops "$B")
 	rx_dropped=$(ip -n "$B" -j -s link show shoal0 |
 		$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["dropped"])')
 	expect_eq "rx dropped" "$rx_dropped" "$total"
@@ -845,14 +852,6 @@ udp_csum_errors_above()
 	(($(udp_csum_errors "$1") > $2))
 }
 
-# drops_total NS: the datagrams NS's shoal0 has dropped, for any reason.
-drops_total()
-{
-	shoal_json "$1" shoal0 | $PY -c 'import json, sys
-s = json.load(sys.stdin)[0]["stats"]
-print(sum(v for k, v in s.items() if k.startswith("drop_")))'
-}
-
 # The outer UDP checksum of a datagram that arrives unverified is checked
 # before shoal sees it: with a wrong one, an authentic datagram is dropped
 # by UDP and never reaches shoal; the same with the right checksum is
@@ -872,13 +871,13 @@ outer_csum()
 	plain=$(echo_request 10.0.0.1 31)
 	errs=$(udp_csum_errors "$B")
 	rx=$(stat "$B" peers.0.stats.rx_packets)
-	drops=$(drops_total "$B")
+	drops=$(rx_drops "$B")
 	send_raw "$A" 192.0.2.1 51820 192.0.2.2 51821 \
 		"$(forge "$KEYS/1" 1 1 "$epoch" "$next" "$plain")" bad
 	busywait 5000 udp_csum_errors_above "$B" "$errs"
 	expect_eq "peer rx_packets after a wrong checksum" \
 		"$(stat "$B" peers.0.stats.rx_packets)" "$rx"
-	expect_eq "device drops after a wrong checksum" "$(drops_total "$B")" \
+	expect_eq "receive drops after a wrong checksum" "$(rx_drops "$B")" \
 		"$drops"
 	send_raw "$A" 192.0.2.1 51820 192.0.2.2 51821 \
 		"$(forge "$KEYS/1" 1 1 "$epoch" $((next + 1)) "$plain")"
