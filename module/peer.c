@@ -7,6 +7,7 @@
  */
 
 #include <linux/hash.h>
+#include <linux/random.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 
@@ -166,6 +167,7 @@ struct shoal_peer_ep *shoal_peer_ep_new(const union shoal_endpoint *addr,
 		return NULL;
 	}
 	ep->addr = *addr;
+	ep->hash = get_random_u32();
 	return ep;
 }
 

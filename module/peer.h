@@ -34,6 +34,7 @@ union shoal_endpoint {
  * struct shoal_peer_ep - where a peer's datagrams go, and the route there
  * @addr: the address and port
  * @dst_cache: route to @addr, per CPU
+ * @hash: the flow hash of every datagram sent to @addr (random)
  * @rcu: for freeing after readers are done
  *
  * Never changed once published: a new endpoint replaces the whole object,
@@ -43,6 +44,7 @@ union shoal_endpoint {
 struct shoal_peer_ep {
 	union shoal_endpoint addr;
 	struct dst_cache dst_cache;
+	u32 hash;
 	struct rcu_head rcu;
 };
 

@@ -215,12 +215,6 @@ static void shoal_send_push_udp(struct sock *sk, struct sk_buff *skb,
 	 * offload by them.
 	 */
 	skb->encapsulation = 0;
-	/*
-	 * Every datagram to a peer is one outer flow (fixed ports): it must
-	 * hash as one, not keep an inner packet's hash when sent alone, or
-	 * RPS and XPS could part a peer's datagrams.
-	 */
-	skb_clear_hash(skb);
 }
 
 /*
@@ -419,11 +413,22 @@ static bool shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
 	if (!sk) {
 		kfree_skb(skb);
 		err = ep ? -ENOTCONN : -EDESTADDRREQ;
-	} else if (ep->addr.addr.sa_family == AF_INET) {
-		err = shoal_send_ip4(peer, sk, skb, ep, tos);
-	} else {
-		err = shoal_send_ip6(peer, sk, skb, ep, tos);
+		goto out;
 	}
+	/*
+	 * Every datagram to an endpoint is one outer flow (fixed ports): it
+	 * must hash as one, not keep an inner packet's hash when sent alone,
+	 * or RPS and XPS could part a peer's datagrams. The endpoint's own
+	 * hash spares each datagram a pass of the flow dissector where one is
+	 * wanted (a multiqueue NIC's queue choice, RPS on a veth's peer), a
+	 * pass per member in a fan-out.
+	 */
+	skb_set_hash(skb, ep->hash, PKT_HASH_TYPE_L4);
+	if (ep->addr.addr.sa_family == AF_INET)
+		err = shoal_send_ip4(peer, sk, skb, ep, tos);
+	else
+		err = shoal_send_ip6(peer, sk, skb, ep, tos);
+out:
 	rcu_read_unlock_bh();
 	if (err) {
 		net_dbg_ratelimited("%s: cannot send to peer %u: %d\n",

@@ -522,6 +522,34 @@ for i in range(100):
 		$((before + 100))
 }
 
+# Every datagram to an endpoint carries the endpoint's own flow hash, an
+# L4 one, set by shoal: a peer's datagrams are one flow to RPS and XPS, and
+# nothing on the way dissects each datagram to find its hash. Seen as each
+# veth takes the datagrams in (netif_rx_entry, before RPS would hash what
+# has no hash): ten pings' datagrams, A's to B and B's to A, carry two
+# hashes, each with l4_hash set.
+outer_hash()
+{
+	local tr=$TRACEFS ev got
+
+	[[ -d $tr/events/net/netif_rx_entry ]] || skip "no tracefs"
+	ev=$tr/events/net/netif_rx_entry
+	# Outer IPv4 datagrams of a ping are 144 bytes; no other packet on
+	# the underlay is that long. On before any traffic (see outer_gro).
+	echo 'protocol == 0x0800 && len > 100' >"$ev/filter"
+	echo 1 >"$ev/enable"
+	defer sh -c "echo 0 >$ev/enable; echo 0 >$ev/filter"
+	tunnel_pair 4
+	echo >"$tr/trace"
+	ip netns exec "$A" ping -q -c 10 -i 0.1 -W 5 10.0.0.2 >/dev/null
+	got=$(sed -n 's/.*netif_rx_entry: .* hash=\(0x[0-9a-f]*\) l4_hash=\([01]\) .*/\1 \2/p' \
+		"$tr/trace" | sort | uniq -c | awk '{ print $2, $3, $1 }')
+	echo "# hash l4_hash datagrams:" $got
+	expect_eq "datagrams seen" "$(awk '{ n += $3 } END { print n }' <<<"$got")" 20
+	expect_eq "distinct hashes" "$(wc -l <<<"$got")" 2
+	expect_eq "L4 hashes" "$(awk '$2 == 1 && $1 != "0x00000000"' <<<"$got" | wc -l)" 2
+}
+
 # The largest super-packet a socket can hand over (UDP GSO, 64 segments of
 # 1000 bytes) seals into more than 64 KiB of datagrams: more than an outer
 # IPv4 total length or IPv6 payload length can say, and more than the
@@ -1410,7 +1438,7 @@ load_aead_rate()
 ktap_run ipv4_underlay ipv6_underlay in_order open_in_place \
 	three_hosts_bridge wire_format dscp_ecn drop_reasons \
 	replay_captured underlay_view mtu path_mtu path_mtu_ipv6_underlay \
-	big_datagram outer_gro big_gso gso_batch_whole tso_wire \
+	big_datagram outer_gro outer_hash big_gso gso_batch_whole tso_wire \
 	batch_metadata pairwise_only no_route tx_error key_rotation \
 	roaming ecn_ce_no_roam ecn_decap_frags outer_csum epoch_budget \
 	roaming_bounded \
