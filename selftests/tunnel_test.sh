@@ -479,23 +479,31 @@ big_datagram()
 	expect_eq "B received" "$(stat "$B" peers.0.stats.rx_packets)" 4
 }
 
+# net_event_on EVENT FILTER: the tracepoint net/EVENT on, with FILTER, until
+# the case ends; skips without tracefs. Called before any traffic: turning
+# an event on patches the kernel's text, and a vCPU of the emulator
+# crossing the site meanwhile has hung the guest (testing.rst).
+net_event_on()
+{
+	local ev=$TRACEFS/events/net/$1
+
+	[[ -d $ev ]] || skip "no tracefs"
+	echo "$2" >"$ev/filter"
+	echo 1 >"$ev/enable"
+	defer sh -c "echo 0 >$ev/enable; echo 0 >$ev/filter"
+}
+
 # Outer UDP GRO: a burst of datagrams from one peer is merged on the
 # receiving veth and climbs the IP stack as fewer, larger skbs; every inner
 # packet is still delivered.
 outer_gro()
 {
-	local tr=$TRACEFS ev before merged
+	local tr=$TRACEFS before merged
 
 	require_cmd ethtool
-	[[ -d $tr/events/net/netif_receive_skb ]] || skip "no tracefs"
-	ev=$tr/events/net/netif_receive_skb
 	# Outer IPv4 datagrams of a 100-byte inner UDP payload are 196 bytes;
-	# a merged skb carries several. The event goes on before any traffic:
-	# turning it on patches the kernel's text, and a vCPU of the emulator
-	# crossing the site meanwhile has hung the guest (testing.rst).
-	echo 'len > 300' >"$ev/filter"
-	echo 1 >"$ev/enable"
-	defer sh -c "echo 0 >$ev/enable; echo 0 >$ev/filter"
+	# a merged skb carries several.
+	net_event_on netif_receive_skb 'len > 300'
 	tunnel_pair 4
 	ping_ok "$A" 10.0.0.2 1
 	# GRO on B's veth (off by default there); a veth takes locally
@@ -530,15 +538,11 @@ for i in range(100):
 # hashes, each with l4_hash set.
 outer_hash()
 {
-	local tr=$TRACEFS ev got
+	local tr=$TRACEFS got
 
-	[[ -d $tr/events/net/netif_rx_entry ]] || skip "no tracefs"
-	ev=$tr/events/net/netif_rx_entry
 	# Outer IPv4 datagrams of a ping are 144 bytes; no other packet on
-	# the underlay is that long. On before any traffic (see outer_gro).
-	echo 'protocol == 0x0800 && len > 100' >"$ev/filter"
-	echo 1 >"$ev/enable"
-	defer sh -c "echo 0 >$ev/enable; echo 0 >$ev/filter"
+	# the underlay is that long.
+	net_event_on netif_rx_entry 'protocol == 0x0800 && len > 100'
 	tunnel_pair 4
 	echo >"$tr/trace"
 	ip netns exec "$A" ping -q -c 10 -i 0.1 -W 5 10.0.0.2 >/dev/null
