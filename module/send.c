@@ -392,11 +392,13 @@ static u8 shoal_send_tos(struct sk_buff *skb)
 /*
  * Sends a sealed skb (skb->data at the shoal header of its first datagram)
  * to @peer's endpoint through its cached route, and counts what it
- * carries: @segs datagrams holding @bytes inner bytes. Consumes the skb.
- * Returns whether it left.
+ * carries: @segs datagrams holding @bytes inner bytes. A send that fails
+ * is counted on the group @g too, when they went to it as a member.
+ * Consumes the skb. Returns whether it left.
  */
-static bool shoal_send_out(struct shoal_peer *peer, struct sk_buff *skb,
-			   u8 tos, unsigned int bytes, unsigned int segs)
+static bool shoal_send_out(struct shoal_peer *peer, struct shoal_group *g,
+			   struct sk_buff *skb, u8 tos, unsigned int bytes,
+			   unsigned int segs)
 {
 	struct shoal_dev *sd = peer->sd;
 	struct shoal_peer_ep *ep;
@@ -433,8 +435,8 @@ out:
 	if (err) {
 		net_dbg_ratelimited("%s: cannot send to peer %u: %d\n",
 				    sd->dev->name, peer->sender_id, err);
-		shoal_send_count_drops(sd, peer, NULL,
-				       SHOAL_STAT_DROP_TX_ERROR, segs);
+		shoal_send_count_drops(sd, peer, g, SHOAL_STAT_DROP_TX_ERROR,
+				       segs);
 		return false;
 	}
 	dev_sw_netstats_tx_add(sd->dev, segs, bytes);
@@ -500,7 +502,7 @@ static void shoal_send_one(struct shoal_peer *peer, struct shoal_txkey *key,
 	if (why)
 		return shoal_send_drop(peer, skb, why);
 	shoal_send_encrypted(peer->sd, peer, NULL, 1);
-	shoal_send_out(peer, skb, tos, len, 1);
+	shoal_send_out(peer, NULL, skb, tos, len, 1);
 }
 
 /* Copies the bytes of @seg into @out at @off; @out's frags are lowmem. */
@@ -759,21 +761,6 @@ static void shoal_batch_own(struct sk_buff *out, const struct sk_buff *seg)
 }
 
 /*
- * shoal_send_out() of datagrams sent to @peer as a member of @g (or NULL
- * for unicast): one that does not leave is counted on the group too.
- */
-static bool shoal_send_out_group(struct shoal_peer *peer,
-				 struct shoal_group *g, struct sk_buff *skb,
-				 u8 tos, unsigned int bytes, unsigned int segs)
-{
-	if (shoal_send_out(peer, skb, tos, bytes, segs))
-		return true;
-	if (g)
-		shoal_stats_add(g->stats, SHOAL_STAT_DROP_TX_ERROR, segs);
-	return false;
-}
-
-/*
  * Sends @out, the batch sealed from @count segments for @peer (an ERR_PTR
  * if it could not be), as a member of @g or NULL, and counts what it
  * carries: @n datagrams of @bytes plaintext bytes, the rest dropped. The
@@ -797,7 +784,7 @@ static bool shoal_batch_out(struct shoal_peer *peer, struct shoal_group *g,
 	/* Segments past a key's limit are dropped, as alone. */
 	shoal_send_count_drops(sd, peer, g, SHOAL_STAT_DROP_NO_KEY, count - n);
 	shoal_send_encrypted(sd, peer, g, n);
-	return shoal_send_out_group(peer, g, out, tos, bytes, n);
+	return shoal_send_out(peer, g, out, tos, bytes, n);
 }
 
 /*
@@ -1136,7 +1123,7 @@ static void shoal_fanout_shared_out(struct shoal_fanout *f,
 				    struct shoal_peer *peer,
 				    struct sk_buff *skb)
 {
-	if (shoal_send_out_group(peer, f->g, skb, f->tos, f->bytes, f->n))
+	if (shoal_send_out(peer, f->g, skb, f->tos, f->bytes, f->n))
 		shoal_fanout_sent(f, peer, f->n);
 }
 
