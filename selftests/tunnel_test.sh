@@ -856,20 +856,19 @@ send_raw()
 {
 	ip netns exec "$1" $PY -c '
 import socket, struct, sys
-src, sport, dst, dport = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-data, bad = bytes.fromhex(sys.argv[5]), sys.argv[6:] == ["bad"]
+sys.path.insert(0, sys.argv[1])
+import wire
+src, sport, dst, dport = sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+data, bad = bytes.fromhex(sys.argv[6]), sys.argv[7:] == ["bad"]
 n = 8 + len(data)
 pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack("!BBH", 0, 17, n)
-b = pseudo + struct.pack("!HHHH", sport, dport, n, 0) + data + b"\0" * (len(data) % 2)
-c = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-while c >> 16:
-    c = (c & 0xffff) + (c >> 16)
-c = (~c & 0xffff) or 0xffff
+c = wire.csum(pseudo + struct.pack("!HHHH", sport, dport, n, 0) + data) or 0xffff
 if bad:
     c ^= 0x0101
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
 s.bind((src, 0))
-s.sendto(struct.pack("!HHHH", sport, dport, n, c) + data, (dst, 0))' "${@:2}"
+s.sendto(struct.pack("!HHHH", sport, dport, n, c) + data, (dst, 0))' \
+		"$SHOAL_TOP/selftests" "${@:2}"
 }
 
 # udp_csum_errors NS: the UDP checksum errors NS has counted.
