@@ -47,6 +47,14 @@ def iperf_value(path, scen):
     return r["bits_per_second"] / 1e6
 
 
+def iperf_flow(path):
+    """S1: the sender's mean RTT (us) and largest congestion window (kB)."""
+    with open(path) as f:
+        d = json.load(f)
+    snd = d["end"]["streams"][0]["sender"]
+    return snd["mean_rtt"], snd["max_snd_cwnd"] / 1000.0
+
+
 def ping_times(path):
     """Per-reply round trip times of a ping output, in microseconds."""
     with open(path) as f:
@@ -124,6 +132,16 @@ def load_run(rundir):
                 if scen == "s1" and "busy_a" in r:
                     add(("s1_busy_a", sys_, ""), r["busy_a"])
                     add(("s1_busy_b", sys_, ""), r["busy_b"])
+                if scen == "s1" and "busy_a" in r and "mtu" in r and v:
+                    # CPU per inner TCP segment (IPv4, timestamps: the
+                    # MSS is the MTU less 52 bytes), each end.
+                    segs = v * 1e6 / 8 / (r["mtu"] - 52)
+                    add(("s1_seg_a", sys_, ""), r["busy_a"] * 1e6 / segs)
+                    add(("s1_seg_b", sys_, ""), r["busy_b"] * 1e6 / segs)
+                if scen == "s1":
+                    rtt, cwnd = iperf_flow(os.path.join(rundir, r["file"]))
+                    add(("s1_rtt", sys_, ""), rtt)
+                    add(("s1_cwnd", sys_, ""), cwnd)
             elif r.get("kind") == "ping":
                 t = ping_times(os.path.join(rundir, r["file"]))
                 if t:
@@ -191,6 +209,7 @@ UNITS = {
     "s6_add": "s", "s6_add_files": "s", "s6_dump": "s", "s6_mem": "bytes/peer",
     "s6_mem_freed": "bytes/peer", "s6_empty": "s", "s7": "x", "s7_open": "x",
     "s5rx_send": "pps", "s1_busy_a": "fraction", "s1_busy_b": "fraction",
+    "s1_seg_a": "us", "s1_seg_b": "us", "s1_rtt": "us", "s1_cwnd": "kB",
 }
 TITLES = {
     "s1": "S1 TCP 1 flow", "s2": "S2 TCP 8 flows", "s3": "S3 UDP 64 B delivered",
@@ -207,6 +226,9 @@ TITLES = {
     "s6_mem_freed": "S6 kernel memory (freed)",
     "s6_empty": "S6 dump of 0 peers",
     "s1_busy_a": "S1 sender CPU busy", "s1_busy_b": "S1 receiver CPU busy", "s5rx_send": "S5 unicast send rate",
+    "s1_seg_a": "S1 sender CPU per segment",
+    "s1_seg_b": "S1 receiver CPU per segment",
+    "s1_rtt": "S1 sender's mean RTT", "s1_cwnd": "S1 sender's largest cwnd",
     "s7": "S7 S1 / 1 vCPU AEAD",
     "s7_open": "S7 S1 / 1 vCPU open, shoal's code",
 }
