@@ -598,7 +598,7 @@ trace_stop()
 # SCEN/SYS.REP.trace).
 iperf()
 {
-	local scen=$1 sys=$2 rep=$3 pid file i rx0 rx1 j0 j1 traced=0
+	local scen=$1 sys=$2 rep=$3 pid file i rx0 rx1 ra0 ra1 j0 j1 traced=0
 
 	shift 3
 	file=$scen/$sys.$rep.json
@@ -611,6 +611,7 @@ iperf()
 		sleep 0.1
 	done
 	rx0=$(devstat "$NS_B" "$DEV" rx_packets)
+	ra0=$(devstat "$NS_A" "$DEV" rx_packets)
 	! trace_start || traced=1
 	j0=$(cpu_jiffies)
 	in_a timeout $((TIME + 60)) iperf3 -c "$INNER_B" -p 5201 -t "$TIME" \
@@ -618,13 +619,16 @@ iperf()
 	j1=$(cpu_jiffies)
 	((!traced)) || trace_stop "$OUT/${file%.json}.trace"
 	rx1=$(devstat "$NS_B" "$DEV" rx_packets)
+	ra1=$(devstat "$NS_A" "$DEV" rx_packets)
 	timeout 10 tail --pid="$pid" -f /dev/null || kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	# dev_rx: packets B's inner device delivered to B's stack during the
-	# run (what the tunnel delivered, whether the application kept up).
+	# run (what the tunnel delivered, whether the application kept up);
+	# dev_rx_a: the same at A (TCP's acknowledgements).
 	# shellcheck disable=SC2046
 	record "$scen" "$sys" "$rep" file="$file" kind=iperf3 mtu="$(devstat_mtu)" \
-		dev_rx=$((rx1 - rx0)) $(cpu_busy "$j0" "$j1")
+		dev_rx=$((rx1 - rx0)) dev_rx_a=$((ra1 - ra0)) \
+		$(cpu_busy "$j0" "$j1")
 }
 
 devstat_mtu()
@@ -671,6 +675,7 @@ s5rx()
 	pid=$!
 	sleep 1
 	rx0=$(devstat "$NS_B" "$DEV" rx_packets)
+	ra0=$(devstat "$NS_A" "$DEV" rx_packets)
 	! trace_start || traced=1
 	t0=$(now)
 	j0=$(cpu_jiffies)

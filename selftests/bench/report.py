@@ -138,6 +138,10 @@ def load_run(rundir):
                     segs = v * 1e6 / 8 / (r["mtu"] - 52)
                     add(("s1_seg_a", sys_, ""), r["busy_a"] * 1e6 / segs)
                     add(("s1_seg_b", sys_, ""), r["busy_b"] * 1e6 / segs)
+                if scen == "s1" and r.get("dev_rx") and "dev_rx_a" in r:
+                    # Packets A's tunnel device received (acknowledgements)
+                    # per packet B's received.
+                    add(("s1_acks", sys_, ""), r["dev_rx_a"] / r["dev_rx"])
                 if scen == "s1":
                     rtt, cwnd = iperf_flow(os.path.join(rundir, r["file"]))
                     add(("s1_rtt", sys_, ""), rtt)
@@ -210,6 +214,7 @@ UNITS = {
     "s6_mem_freed": "bytes/peer", "s6_empty": "s", "s7": "x", "s7_open": "x",
     "s5rx_send": "pps", "s1_busy_a": "fraction", "s1_busy_b": "fraction",
     "s1_seg_a": "us", "s1_seg_b": "us", "s1_rtt": "us", "s1_cwnd": "kB",
+    "s1_acks": "per rx packet",
 }
 TITLES = {
     "s1": "S1 TCP 1 flow", "s2": "S2 TCP 8 flows", "s3": "S3 UDP 64 B delivered",
@@ -229,6 +234,7 @@ TITLES = {
     "s1_seg_a": "S1 sender CPU per segment",
     "s1_seg_b": "S1 receiver CPU per segment",
     "s1_rtt": "S1 sender's mean RTT", "s1_cwnd": "S1 sender's largest cwnd",
+    "s1_acks": "S1 packets A received / B received",
     "s7": "S7 S1 / 1 vCPU AEAD",
     "s7_open": "S7 S1 / 1 vCPU open, shoal's code",
 }
