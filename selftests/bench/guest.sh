@@ -675,7 +675,6 @@ s5rx()
 	pid=$!
 	sleep 1
 	rx0=$(devstat "$NS_B" "$DEV" rx_packets)
-	ra0=$(devstat "$NS_A" "$DEV" rx_packets)
 	! trace_start || traced=1
 	t0=$(now)
 	j0=$(cpu_jiffies)

@@ -105,6 +105,27 @@ def shoal_aead(path):
 RUN_TIME = {}
 
 
+def s1_extra(add, rundir, r, mbit):
+    """S1 beside its goodput: where each end's CPU went, the flow's state."""
+    sys_ = r["system"]
+    if "busy_a" in r:
+        add(("s1_busy_a", sys_, ""), r["busy_a"])
+        add(("s1_busy_b", sys_, ""), r["busy_b"])
+        if "mtu" in r and mbit:
+            # CPU per inner TCP segment (IPv4, timestamps: the MSS is the
+            # MTU less 52 bytes), each end.
+            segs = mbit * 1e6 / 8 / (r["mtu"] - 52)
+            add(("s1_seg_a", sys_, ""), r["busy_a"] * 1e6 / segs)
+            add(("s1_seg_b", sys_, ""), r["busy_b"] * 1e6 / segs)
+    if r.get("dev_rx") and "dev_rx_a" in r:
+        # Packets A's tunnel device received (acknowledgements) per packet
+        # B's received.
+        add(("s1_acks", sys_, ""), r["dev_rx_a"] / r["dev_rx"])
+    rtt, cwnd = iperf_flow(os.path.join(rundir, r["file"]))
+    add(("s1_rtt", sys_, ""), rtt)
+    add(("s1_cwnd", sys_, ""), cwnd)
+
+
 def load_run(rundir):
     """Everything measured in one boot: {(scenario, system, params): [values]}."""
     vals = {}
@@ -129,23 +150,8 @@ def load_run(rundir):
                     add(("s3", sys_, ""), r["dev_rx"] / meta_t)
                 else:
                     add((scen, sys_, ""), v)
-                if scen == "s1" and "busy_a" in r:
-                    add(("s1_busy_a", sys_, ""), r["busy_a"])
-                    add(("s1_busy_b", sys_, ""), r["busy_b"])
-                if scen == "s1" and "busy_a" in r and "mtu" in r and v:
-                    # CPU per inner TCP segment (IPv4, timestamps: the
-                    # MSS is the MTU less 52 bytes), each end.
-                    segs = v * 1e6 / 8 / (r["mtu"] - 52)
-                    add(("s1_seg_a", sys_, ""), r["busy_a"] * 1e6 / segs)
-                    add(("s1_seg_b", sys_, ""), r["busy_b"] * 1e6 / segs)
-                if scen == "s1" and r.get("dev_rx") and "dev_rx_a" in r:
-                    # Packets A's tunnel device received (acknowledgements)
-                    # per packet B's received.
-                    add(("s1_acks", sys_, ""), r["dev_rx_a"] / r["dev_rx"])
                 if scen == "s1":
-                    rtt, cwnd = iperf_flow(os.path.join(rundir, r["file"]))
-                    add(("s1_rtt", sys_, ""), rtt)
-                    add(("s1_cwnd", sys_, ""), cwnd)
+                    s1_extra(add, rundir, r, v)
             elif r.get("kind") == "ping":
                 t = ping_times(os.path.join(rundir, r["file"]))
                 if t:
