@@ -223,6 +223,48 @@ bad:
 	return -EINVAL;
 }
 
+/*
+ * A dump prints an endpoint and a prefix or more for each of thousands of
+ * peers: IPv4 addresses and numbers are written here by hand, where
+ * glibc's inet_ntop() and snprintf() take a printf() per number.
+ */
+
+/*
+ * The address at @buf (room for INET6_ADDRSTRLEN), terminated.
+ * Return: its length.
+ */
+static size_t shoal_format_addr(char *buf, uint16_t family,
+				const uint8_t *addr)
+{
+	size_t n = 0;
+	int i;
+
+	if (family != AF_INET) {
+		if (!inet_ntop(family, addr, buf, INET6_ADDRSTRLEN))
+			strcpy(buf, "?");
+		return strlen(buf);
+	}
+	for (i = 0; i < 4; i++) {
+		if (i)
+			buf[n++] = '.';
+		n += shoal_format_u64(buf + n, addr[i]);
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* @len bytes of @text into @buf of @size, cut short as snprintf() would. */
+static void shoal_format_copy(char *buf, size_t size, const char *text,
+			      size_t len)
+{
+	if (!size)
+		return;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+}
+
 /**
  * shoal_format_prefix - print a prefix as ADDR/LEN
  * @buf: where it goes
@@ -231,11 +273,12 @@ bad:
  */
 void shoal_format_prefix(char *buf, size_t size, const struct shoal_prefix *p)
 {
-	char addr[INET6_ADDRSTRLEN];
+	char text[SHOAL_PREFIX_STRLEN];
+	size_t n = shoal_format_addr(text, p->family, p->addr);
 
-	if (!inet_ntop(p->family, p->addr, addr, sizeof(addr)))
-		snprintf(addr, sizeof(addr), "?");
-	snprintf(buf, size, "%s/%u", addr, p->cidr);
+	text[n++] = '/';
+	n += shoal_format_u64(text + n, p->cidr);
+	shoal_format_copy(buf, size, text, n);
 }
 
 /**
@@ -247,14 +290,17 @@ void shoal_format_prefix(char *buf, size_t size, const struct shoal_prefix *p)
 void shoal_format_endpoint(char *buf, size_t size,
 			   const struct shoal_endpoint *ep)
 {
-	char addr[INET6_ADDRSTRLEN];
+	char text[SHOAL_ENDPOINT_STRLEN];
+	bool v6 = ep->family == AF_INET6;
+	size_t n = v6;
 
-	if (!inet_ntop(ep->family, ep->addr, addr, sizeof(addr)))
-		snprintf(addr, sizeof(addr), "?");
-	if (ep->family == AF_INET6)
-		snprintf(buf, size, "[%s]:%u", addr, ep->port);
-	else
-		snprintf(buf, size, "%s:%u", addr, ep->port);
+	text[0] = '[';
+	n += shoal_format_addr(text + n, ep->family, ep->addr);
+	if (v6)
+		text[n++] = ']';
+	text[n++] = ':';
+	n += shoal_format_u64(text + n, ep->port);
+	shoal_format_copy(buf, size, text, n);
 }
 
 /**

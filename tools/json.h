@@ -17,6 +17,8 @@ struct shoal_json {
 	bool pretty;
 	bool empty;		/* the innermost open container has no member */
 	unsigned int depth;
+	size_t len;		/* of the text in @buf, not yet in @f */
+	char buf[8192];
 };
 
 void shoal_json_init(struct shoal_json *j, FILE *f, bool pretty);
@@ -31,7 +33,5 @@ void shoal_json_hex(struct shoal_json *j, const char *key, uint64_t v);
 void shoal_json_bool(struct shoal_json *j, const char *key, bool v);
 void shoal_json_null(struct shoal_json *j, const char *key);
 void shoal_json_finish(struct shoal_json *j);
-
-void shoal_json_escape(FILE *f, const char *s);
 
 #endif /* SHOAL_JSON_H */

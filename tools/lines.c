@@ -8,7 +8,6 @@
  */
 
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +16,24 @@
 #include "lines.h"
 #include "util.h"
 
+/* isspace() in the C locale, the tool's, without a call per character. */
 static bool shoal_lines_blank(char c)
 {
-	return isspace((unsigned char)c);
+	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-static int shoal_lines_grow(char ***words, int count)
+/* Room in @words for the word at @count and the NULL after it. */
+static int shoal_lines_grow(char ***words, size_t *cap, int count)
 {
-	char **grown = reallocarray(*words, count + 2, sizeof(**words));
+	char **grown;
 
+	if ((size_t)count + 2 <= *cap)
+		return 0;
+	grown = reallocarray(*words, 2 * (count + 2), sizeof(**words));
 	if (!grown)
 		return -ENOMEM;
 	*words = grown;
+	*cap = 2 * (count + 2);
 	return 0;
 }
 
@@ -36,7 +41,8 @@ static int shoal_lines_grow(char ***words, int count)
  * shoal_split_words - split a line into words, in place
  * @line: the line; quotes and the backslashes escaping them are removed
  * @words: a NULL-terminated array of pointers into @line, reallocated
- *	   (NULL at first); free() it
+ *	   (NULL at first) when it has no room; free() it
+ * @cap: the room in @words (0 at first), kept from call to call
  * @n: set to the number of words
  *
  * Within double quotes, \" is a quote and \\ a backslash; quoted text
@@ -45,7 +51,7 @@ static int shoal_lines_grow(char ***words, int count)
  * Return: 0, -EINVAL for an unterminated quote (after printing it), or
  * -ENOMEM.
  */
-int shoal_split_words(char *line, char ***words, int *n)
+int shoal_split_words(char *line, char ***words, size_t *cap, int *n)
 {
 	char *in = line, *out = line;
 	int count = 0;
@@ -78,11 +84,11 @@ int shoal_split_words(char *line, char ***words, int *n)
 		if (*in)
 			in++;
 		*out++ = '\0';
-		if (shoal_lines_grow(words, count))
+		if (shoal_lines_grow(words, cap, count))
 			return -ENOMEM;
 		(*words)[count++] = start;
 	}
-	if (shoal_lines_grow(words, count))
+	if (shoal_lines_grow(words, cap, count))
 		return -ENOMEM;
 	(*words)[count] = NULL;
 	*n = count;
@@ -111,6 +117,11 @@ int shoal_lines_open(struct shoal_lines *r, const char *path, bool numbered)
 	memset(r, 0, sizeof(*r));
 	r->numbered = numbered;
 	r->name = in ? "standard input" : path;
+	if (numbered)
+		snprintf(r->where, sizeof(r->where), "line ");
+	else
+		snprintf(r->where, sizeof(r->where), "%s:", r->name);
+	r->where_len = strlen(r->where);
 	if (in) {
 		if (shoal_stdin_claim())
 			return -EINVAL;
@@ -136,8 +147,11 @@ int shoal_lines_open(struct shoal_lines *r, const char *path, bool numbered)
 /* Room in the line buffer for a byte after @len; outgrown room is wiped. */
 static int shoal_lines_room(struct shoal_lines *r, size_t len)
 {
-	char *line = shoal_grow_secret(r->line, len, &r->size, 128, 1);
+	char *line;
 
+	if (len < r->size)
+		return 0;
+	line = shoal_grow_secret(r->line, len, &r->size, 128, 1);
 	if (!line)
 		return -ENOMEM;
 	r->line = line;
@@ -170,6 +184,23 @@ static ssize_t shoal_lines_read(struct shoal_lines *r)
 		r->line[len] = '\0';
 	}
 	return len;
+}
+
+/*
+ * "FILE:LINE" or "line N" for the line just read: its number after the
+ * prefix shoal_lines_open() wrote, as every line of a file of thousands of
+ * peers is named.
+ */
+static void shoal_lines_where(struct shoal_lines *r)
+{
+	char digits[20];
+	size_t n = shoal_format_u64(digits, r->lineno);
+	size_t room = sizeof(r->where) - 1 - r->where_len;
+
+	if (n > room)
+		n = room;
+	memcpy(r->where + r->where_len, digits, n);
+	r->where[r->where_len + n] = '\0';
 }
 
 /**
@@ -205,17 +236,14 @@ int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv)
 		if (!len)
 			break;
 		r->lineno++;
-		if (r->numbered)
-			snprintf(r->where, sizeof(r->where), "line %u", r->lineno);
-		else
-			snprintf(r->where, sizeof(r->where), "%s:%u", r->name,
-				 r->lineno);
+		shoal_lines_where(r);
 		/* Text after a NUL would be dropped unseen. */
 		if (strlen(r->line) != (size_t)len) {
 			shoal_err("a NUL byte in the line");
 			return -EINVAL;
 		}
-		err = shoal_split_words(r->line, &r->words, argc);
+		err = shoal_split_words(r->line, &r->words, &r->words_cap,
+					argc);
 		if (err == -ENOMEM)
 			shoal_err("%s", strerror(ENOMEM));
 		if (err)

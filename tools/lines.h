@@ -22,10 +22,12 @@ struct shoal_lines {
 	size_t size;
 	char *iobuf;		/* the stream's buffer, wiped at the end */
 	char **words;		/* NULL-terminated, pointing into @line */
+	size_t words_cap;
 	char where[SHOAL_LINES_WHERE_MAX];
+	size_t where_len;	/* its prefix, before the line's number */
 };
 
-int shoal_split_words(char *line, char ***words, int *n);
+int shoal_split_words(char *line, char ***words, size_t *cap, int *n);
 int shoal_lines_open(struct shoal_lines *r, const char *path, bool numbered);
 int shoal_lines_next(struct shoal_lines *r, int *argc, char ***argv);
 void shoal_lines_close(struct shoal_lines *r);

@@ -220,6 +220,22 @@ int shoal_peers_get(struct shoal_nl *nl, uint32_t ifindex, const char *ifname,
 	return shoal_nl_get(nl, &get, ifindex, ifname, sender_id, l);
 }
 
+/*
+ * The first key id at or after @id whose bit is set in @map (a bit per id,
+ * 256 ids), or 256: a byte at a time, as a peer has a key or two and a
+ * dump prints thousands of peers.
+ */
+static unsigned int shoal_peer_next_id(const uint8_t *map, unsigned int id)
+{
+	for (; id < 256; id = (id | 7) + 1) {
+		unsigned int bits = map[id / 8] >> (id % 8);
+
+		if (bits)
+			return id + __builtin_ctz(bits);
+	}
+	return 256;
+}
+
 static void shoal_peer_text(FILE *f, const char *indent,
 			    const struct shoal_peer *p)
 {
@@ -254,13 +270,13 @@ static void shoal_peer_text(FILE *f, const char *indent,
 	fputs(p->n_ips ? "\n" : " none\n", f);
 
 	fprintf(f, "%s  rx-keys", indent);
-	for (id = 0, any = false; id < 256; id++) {
-		if (p->rx_keys[id / 8] & (1 << (id % 8))) {
-			fprintf(f, " %u", id);
-			if (p->rx_pairwise[id / 8] & (1 << (id % 8)))
-				fputs(" (pairwise)", f);
-			any = true;
-		}
+	any = false;
+	for (id = shoal_peer_next_id(p->rx_keys, 0); id < 256;
+	     id = shoal_peer_next_id(p->rx_keys, id + 1)) {
+		fprintf(f, " %u", id);
+		if (p->rx_pairwise[id / 8] & (1 << (id % 8)))
+			fputs(" (pairwise)", f);
+		any = true;
 	}
 	fputs(any ? "\n" : " none\n", f);
 
@@ -319,14 +335,14 @@ static void shoal_peer_json(struct shoal_json *j, const struct shoal_peer *p)
 	}
 	shoal_json_end_array(j);
 	shoal_json_begin_array(j, "rx_keys");
-	for (id = 0; id < 256; id++)
-		if (p->rx_keys[id / 8] & (1 << (id % 8)))
-			shoal_json_uint(j, NULL, id);
+	for (id = shoal_peer_next_id(p->rx_keys, 0); id < 256;
+	     id = shoal_peer_next_id(p->rx_keys, id + 1))
+		shoal_json_uint(j, NULL, id);
 	shoal_json_end_array(j);
 	shoal_json_begin_array(j, "rx_keys_pairwise");
-	for (id = 0; id < 256; id++)
-		if (p->rx_pairwise[id / 8] & (1 << (id % 8)))
-			shoal_json_uint(j, NULL, id);
+	for (id = shoal_peer_next_id(p->rx_pairwise, 0); id < 256;
+	     id = shoal_peer_next_id(p->rx_pairwise, id + 1))
+		shoal_json_uint(j, NULL, id);
 	shoal_json_end_array(j);
 	if (p->has_tx_key) {
 		shoal_json_begin_object(j, "tx_key");

@@ -296,6 +296,30 @@ void *shoal_grow_secret(void *array, size_t n, size_t *cap, size_t first,
 }
 
 /**
+ * shoal_format_u64 - write a number in decimal
+ * @buf: room for 20 characters; not terminated
+ * @v: the number
+ *
+ * By hand rather than through printf: dumps and files of thousands of
+ * peers print or name a number or more for each.
+ *
+ * Return: the digits written.
+ */
+size_t shoal_format_u64(char *buf, uint64_t v)
+{
+	char digits[20];
+	size_t n = 0, i;
+
+	do {
+		digits[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = digits[n - 1 - i];
+	return n;
+}
+
+/**
  * shoal_utf8_len - length of the UTF-8 sequence a string starts with
  * @s: the string
  *

@@ -37,6 +37,7 @@ void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
 void *shoal_grow_secret(void *array, size_t n, size_t *cap, size_t first,
 			size_t size);
 
+size_t shoal_format_u64(char *buf, uint64_t v);
 size_t shoal_utf8_len(const unsigned char *s);
 bool shoal_utf8_c1(const unsigned char *s, size_t n);
 void shoal_print_name(FILE *f, const char *s);

@@ -25,11 +25,12 @@ static void check_split(const char *text)
 {
 	char *line = strdup(text), *model = strdup(text), *w, *save = NULL;
 	char **words = NULL;
+	size_t cap = 0;
 	int n, i;
 
 	if (!line || !model)
 		abort();
-	if (!shoal_split_words(line, &words, &n)) {
+	if (!shoal_split_words(line, &words, &cap, &n)) {
 		if (words[n])
 			abort();
 		for (i = 0; i < n; i++)

@@ -2,8 +2,10 @@
 /* Copyright (C) 2026 The shoal authors. */
 
 /*
- * shoal_json_escape() on arbitrary bytes: the output must be one valid
- * JSON string, checked here by an independent validator.
+ * A string member of arbitrary bytes (shoal_json_string() in an array, so
+ * without a key): the output must be one valid JSON string and the
+ * newline that ends the document, checked here by an independent
+ * validator.
  */
 
 #include <stdbool.h>
@@ -79,6 +81,7 @@ static bool valid_json_string(const unsigned char *s, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *in, *out = NULL;
+	struct shoal_json j;
 	size_t outlen = 0;
 	FILE *f;
 
@@ -90,9 +93,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(in);
 		return 0;
 	}
-	shoal_json_escape(f, in);
+	shoal_json_init(&j, f, false);
+	shoal_json_string(&j, NULL, in);
+	shoal_json_finish(&j);
 	fclose(f);
-	if (!valid_json_string((unsigned char *)out, outlen))
+	if (!outlen || out[outlen - 1] != '\n' ||
+	    !valid_json_string((unsigned char *)out, outlen - 1))
 		abort();
 	free(out);
 	free(in);
