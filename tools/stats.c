@@ -18,27 +18,28 @@
  * @nest: the nest
  * @s: filled in; counters the kernel left out are not present
  *
- * Every counter is a u64; counters of a newer kernel are ignored.
+ * Every counter is a u64; counters of a newer kernel are ignored. The
+ * nest is walked once rather than through nla_parse_nested() and a
+ * policy: a dump decodes one for every peer, and that took a quarter of
+ * the tool's instructions in dumping 10,000 peers.
  *
- * Return: 0, or -EBADMSG.
+ * Return: 0, or -EBADMSG for a counter shorter than a u64.
  */
 int shoal_stats_parse(struct nlattr *nest, struct shoal_stats *s)
 {
-	struct nlattr *tb[SHOAL_A_STATS_MAX + 1];
-	struct nla_policy policy[SHOAL_A_STATS_MAX + 1];
-	int i;
+	struct nlattr *a;
+	int rem;
 
 	memset(s, 0, sizeof(*s));
-	memset(policy, 0, sizeof(policy));
-	for (i = 1; i < SHOAL_A_STATS_PAD; i++)
-		policy[i].type = NLA_U64;
-	if (nla_parse_nested(tb, SHOAL_A_STATS_MAX, nest, policy))
-		return -EBADMSG;
-	for (i = 1; i < SHOAL_A_STATS_PAD; i++) {
-		if (!tb[i])
+	nla_for_each_nested(a, nest, rem) {
+		int type = nla_type(a);
+
+		if (type < 1 || type >= SHOAL_A_STATS_PAD)
 			continue;
-		s->val[i] = nla_get_u64(tb[i]);
-		s->present[i] = true;
+		if (nla_len(a) < (int)sizeof(uint64_t))
+			return -EBADMSG;
+		s->val[type] = nla_get_u64(a);
+		s->present[type] = true;
 	}
 	return 0;
 }
