@@ -292,9 +292,10 @@ void shoal_format_endpoint(char *buf, size_t size,
 {
 	char text[SHOAL_ENDPOINT_STRLEN];
 	bool v6 = ep->family == AF_INET6;
-	size_t n = v6;
+	size_t n = 0;
 
-	text[0] = '[';
+	if (v6)
+		text[n++] = '[';
 	n += shoal_format_addr(text + n, ep->family, ep->addr);
 	if (v6)
 		text[n++] = ']';

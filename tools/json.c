@@ -9,7 +9,6 @@
  */
 
 #define _GNU_SOURCE
-#include <inttypes.h>
 #include <string.h>
 
 #include "json.h"

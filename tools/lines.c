@@ -147,11 +147,8 @@ int shoal_lines_open(struct shoal_lines *r, const char *path, bool numbered)
 /* Room in the line buffer for a byte after @len; outgrown room is wiped. */
 static int shoal_lines_room(struct shoal_lines *r, size_t len)
 {
-	char *line;
+	char *line = shoal_grow_secret(r->line, len, &r->size, 128, 1);
 
-	if (len < r->size)
-		return 0;
-	line = shoal_grow_secret(r->line, len, &r->size, 128, 1);
 	if (!line)
 		return -ENOMEM;
 	r->line = line;

@@ -226,20 +226,28 @@ int shoal_parse_dev(int argc, char **argv)
 	return shoal_parse_ifname(argv[1]);
 }
 
-/*
- * Doubles the room of @array when it is full. A @secret array is copied
- * to new room and the old room wiped before it is freed, where realloc()
- * would leave a copy of its entries in freed memory.
+/**
+ * shoal_grow_full - double the room of a full array
+ * @array: the array, NULL while it has no room
+ * @n: the entries it holds, as many as @cap
+ * @cap: the entries it has room for; raised when it grows
+ * @first: the room to give an array that has none
+ * @size: the size of an entry
+ * @secret: copy to new room and wipe the old before freeing it, where
+ *	    realloc() would leave a copy of the entries in freed memory
+ *
+ * The out-of-line half of shoal_grow() and shoal_grow_secret(), which
+ * check for room inline: a line of text grows a byte at a time.
+ *
+ * Return: the array, moved; or NULL when memory ran out, leaving @array
+ * and @cap as they were.
  */
-static void *shoal_grow_room(void *array, size_t n, size_t *cap,
-			     size_t first, size_t size, bool secret)
+void *shoal_grow_full(void *array, size_t n, size_t *cap, size_t first,
+		      size_t size, bool secret)
 {
-	size_t room;
+	size_t room = *cap ? 2 * *cap : first;
 	void *grown;
 
-	if (n < *cap)
-		return array;
-	room = *cap ? 2 * *cap : first;
 	if (!secret) {
 		grown = reallocarray(array, room, size);
 	} else {
@@ -254,45 +262,6 @@ static void *shoal_grow_room(void *array, size_t n, size_t *cap,
 	if (grown)
 		*cap = room;
 	return grown;
-}
-
-/**
- * shoal_grow - make room for one more entry at the end of an array
- * @array: the array, NULL while it has no room
- * @n: the entries it holds
- * @cap: the entries it has room for; raised when it grows
- * @first: the room to give an array that has none
- * @size: the size of an entry
- *
- * The room doubles when it runs out, so that adding entries one at a time
- * (thousands of members, peers or sender ids) copies each only a few times.
- *
- * Return: the array, moved when it grew; or NULL when memory ran out,
- * leaving @array and @cap as they were.
- */
-void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
-		 size_t size)
-{
-	return shoal_grow_room(array, n, cap, first, size, false);
-}
-
-/**
- * shoal_grow_secret - shoal_grow() for an array that holds keys
- * @array: the array, NULL while it has no room
- * @n: the entries it holds
- * @cap: the entries it has room for; raised when it grows
- * @first: the room to give an array that has none
- * @size: the size of an entry
- *
- * As shoal_grow(), but the old room is wiped before it is freed.
- *
- * Return: the array, moved when it grew; or NULL when memory ran out,
- * leaving @array and @cap as they were.
- */
-void *shoal_grow_secret(void *array, size_t n, size_t *cap, size_t first,
-			size_t size)
-{
-	return shoal_grow_room(array, n, cap, first, size, true);
 }
 
 /**

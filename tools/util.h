@@ -32,10 +32,51 @@ int shoal_parse_once(bool *has, const char *what);
 int shoal_parse_ifname(const char *s);
 int shoal_parse_dev(int argc, char **argv);
 
-void *shoal_grow(void *array, size_t n, size_t *cap, size_t first,
-		 size_t size);
-void *shoal_grow_secret(void *array, size_t n, size_t *cap, size_t first,
-			size_t size);
+void *shoal_grow_full(void *array, size_t n, size_t *cap, size_t first,
+		      size_t size, bool secret);
+
+/**
+ * shoal_grow - make room for one more entry at the end of an array
+ * @array: the array, NULL while it has no room
+ * @n: the entries it holds
+ * @cap: the entries it has room for; raised when it grows
+ * @first: the room to give an array that has none
+ * @size: the size of an entry
+ *
+ * The room doubles when it runs out, so that adding entries one at a time
+ * (thousands of members, peers or sender ids) copies each only a few times.
+ *
+ * Return: the array, moved when it grew; or NULL when memory ran out,
+ * leaving @array and @cap as they were.
+ */
+static inline void *shoal_grow(void *array, size_t n, size_t *cap,
+			       size_t first, size_t size)
+{
+	if (n < *cap)
+		return array;
+	return shoal_grow_full(array, n, cap, first, size, false);
+}
+
+/**
+ * shoal_grow_secret - shoal_grow() for an array that holds keys
+ * @array: the array, NULL while it has no room
+ * @n: the entries it holds
+ * @cap: the entries it has room for; raised when it grows
+ * @first: the room to give an array that has none
+ * @size: the size of an entry
+ *
+ * As shoal_grow(), but the old room is wiped before it is freed.
+ *
+ * Return: the array, moved when it grew; or NULL when memory ran out,
+ * leaving @array and @cap as they were.
+ */
+static inline void *shoal_grow_secret(void *array, size_t n, size_t *cap,
+				      size_t first, size_t size)
+{
+	if (n < *cap)
+		return array;
+	return shoal_grow_full(array, n, cap, first, size, true);
+}
 
 size_t shoal_format_u64(char *buf, uint64_t v);
 size_t shoal_utf8_len(const unsigned char *s);
