@@ -990,6 +990,30 @@ slab_kb()
 	awk '/^(SUnreclaim|Percpu):/ { n += $2 } END { print n }' /proc/meminfo
 }
 
+# s6_charged: add the peers to shoal0 (untimed) from a memory cgroup of
+# their own and print what the kernel charged to it: "SLAB PERCPU" in
+# bytes. shoal allocates a peer's memory accounted (__GFP_ACCOUNT), so
+# this is all of it, including what the per-CPU allocator charges for its
+# own bookkeeping, which /proc/meminfo shows elsewhere if at all.
+# Prints nothing without cgroup v2's memory controller.
+s6_charged()
+{
+	local cg=/sys/fs/cgroup
+
+	[[ -e $cg/cgroup.controllers ]] ||
+		mount -t cgroup2 none "$cg" 2>/dev/null || return 0
+	grep -qw memory "$cg/cgroup.controllers" || return 0
+	echo +memory >"$cg/cgroup.subtree_control" 2>/dev/null || return 0
+	mkdir "$cg/bench-s6" || return 0
+	(
+		echo "$BASHPID" >"$cg/bench-s6/cgroup.procs"
+		s6_cmd shoal add >/dev/null
+	)
+	awk '$1 == "slab" { s = $2 } $1 == "percpu" { p = $2 }
+	     END { if (s != "" && p != "") print s, p }' "$cg/bench-s6/memory.stat"
+	rmdir "$cg/bench-s6"
+}
+
 # settle: let the kernel finish freeing what earlier steps dropped
 # (namespaces are torn down by a workqueue, objects freed after RCU grace
 # periods), so that memory deltas are this step's own.
@@ -1023,7 +1047,7 @@ s6_cmd()
 # device: what starting the tool in the namespace costs.
 s6()
 {
-	local rep t0 t1 t2 m0 m1 m2 e0 e1 f0 f1 sys dev
+	local rep t0 t1 t2 m0 m1 m2 e0 e1 f0 f1 sys dev charged
 
 	[[ " $SCENARIOS " == *" s6 "* ]] || return 0
 	# Every peer is a sender with its own key (the sender-keys model),
@@ -1087,13 +1111,23 @@ for i in range(1, n + 1):
 			ip -n "$NS_A" link del "$dev"
 			settle
 			m2=$(slab_kb)
-			f0=0 f1=0
+			f0=0 f1=0 charged=()
 			if [[ $sys == shoal ]]
 			then
 				ip -n "$NS_A" link add shoal0 type shoal
 				f0=$(now)
 				s6_cmd shoal add_files
 				f1=$(now)
+				ip -n "$NS_A" link del shoal0
+				ip -n "$NS_A" link add shoal0 type shoal
+				read -ra charged < <(s6_charged) || true
+				if ((${#charged[@]} == 2))
+				then
+					charged=("charged_slab=${charged[0]}"
+						 "charged_percpu=${charged[1]}")
+				else
+					charged=()
+				fi
 				ip -n "$NS_A" link del shoal0
 			fi
 			((rep > 0)) || { underlay_down; continue; }
@@ -1103,7 +1137,8 @@ for i in range(1, n + 1):
 				dump_seconds="$(elapsed "$t1" "$t2")" \
 				empty_seconds="$(elapsed "$e0" "$e1")" \
 				dump_bytes="$(wc -c <"$WORK/s6.dump")" \
-				kernel_kb=$((m1 - m0)) freed_kb=$((m1 - m2))
+				kernel_kb=$((m1 - m0)) freed_kb=$((m1 - m2)) \
+				"${charged[@]}"
 			underlay_down
 		done
 	done

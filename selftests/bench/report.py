@@ -193,6 +193,11 @@ def load_run(rundir):
                     add(("s6_add_files", sys_, p), r["add_files_seconds"])
                 add(("s6_dump", sys_, p), r["dump_seconds"])
                 add(("s6_mem", sys_, p), r["kernel_kb"] * 1024.0 / r["peers"])
+                if "charged_slab" in r:
+                    add(("s6_charged_slab", sys_, p),
+                        r["charged_slab"] / r["peers"])
+                    add(("s6_charged_pcpu", sys_, p),
+                        r["charged_percpu"] / r["peers"])
                 if "freed_kb" in r:
                     add(("s6_mem_freed", sys_, p),
                         r["freed_kb"] * 1024.0 / r["peers"])
@@ -217,7 +222,8 @@ UNITS = {
     "s5rx": "pps", "s5rx_cap": "pps/CPU", "s5": "copies/s",
     "s5_cpu": "copies/CPU-s", "s5_inner": "packets/s",
     "s6_add": "s", "s6_add_files": "s", "s6_dump": "s", "s6_mem": "bytes/peer",
-    "s6_mem_freed": "bytes/peer", "s6_empty": "s", "s7": "x", "s7_open": "x",
+    "s6_mem_freed": "bytes/peer", "s6_charged_slab": "bytes/peer",
+    "s6_charged_pcpu": "bytes/peer", "s6_empty": "s", "s7": "x", "s7_open": "x",
     "s5rx_send": "pps", "s1_busy_a": "fraction", "s1_busy_b": "fraction",
     "s1_seg_a": "us", "s1_seg_b": "us", "s1_rtt": "us", "s1_cwnd": "kB",
     "s1_acks": "per rx packet",
@@ -235,6 +241,8 @@ TITLES = {
     "s6_add_files": "S6 add peers, a key file each",
     "s6_dump": "S6 dump peers", "s6_mem": "S6 kernel memory (add)",
     "s6_mem_freed": "S6 kernel memory (freed)",
+    "s6_charged_slab": "S6 memcg charge, slab",
+    "s6_charged_pcpu": "S6 memcg charge, per-CPU",
     "s6_empty": "S6 dump of 0 peers",
     "s1_busy_a": "S1 sender CPU busy", "s1_busy_b": "S1 receiver CPU busy", "s5rx_send": "S5 unicast send rate",
     "s1_seg_a": "S1 sender CPU per segment",
