@@ -991,9 +991,10 @@ slab_kb()
 }
 
 # s6_charged: add the peers to shoal0 (untimed) from a memory cgroup of
-# their own and print what the kernel charged to it: "SLAB PERCPU" in
-# bytes. shoal allocates a peer's memory accounted (__GFP_ACCOUNT), so
-# this is all of it, including what the per-CPU allocator charges for its
+# their own and print what the kernel charged to it, in bytes, as the
+# fields "charged_slab=N charged_percpu=N" of the repetition's record.
+# shoal allocates a peer's memory accounted (__GFP_ACCOUNT), so this is
+# all of it, including what the per-CPU allocator charges for its
 # own bookkeeping, which /proc/meminfo shows elsewhere if at all.
 # Prints nothing without cgroup v2's memory controller.
 s6_charged()
@@ -1010,7 +1011,9 @@ s6_charged()
 		s6_cmd shoal add >/dev/null
 	)
 	awk '$1 == "slab" { s = $2 } $1 == "percpu" { p = $2 }
-	     END { if (s != "" && p != "") print s, p }' "$cg/bench-s6/memory.stat"
+	     END { if (s != "" && p != "")
+		     print "charged_slab=" s, "charged_percpu=" p }' \
+		"$cg/bench-s6/memory.stat"
 	rmdir "$cg/bench-s6"
 }
 
@@ -1054,19 +1057,7 @@ s6()
 	# as every WireGuard peer below has its own public key. The keys are
 	# inline in the peer file, as WireGuard's are in its configuration;
 	# the same peers with a key file each are timed too (add_files).
-	mkdir -p "$WORK/s6.keys"
-	$PY -c '
-import base64, os, sys
-work, n = sys.argv[1], int(sys.argv[2])
-with open(work + "/s6.peers", "w") as inl, open(work + "/s6.peers-files", "w") as files:
-    for i in range(1, n + 1):
-        key = base64.b64encode(os.urandom(32)).decode()
-        with open("%s/s6.keys/%d" % (work, i), "w") as f:
-            f.write(key + "\n")
-        peer = "id %d endpoint 192.0.2.%d:%d allowed-ips 10.%d.%d.0/24 rx-key 1" % (
-            i, i % 250 + 1, 10000 + i % 50000, i >> 8 & 255, i & 255)
-        inl.write("%s inline %s\n" % (peer, key))
-        files.write("%s s6.keys/%d\n" % (peer, i))' "$WORK" "$PEERS"
+	$PY "$HERE/s6peers.py" --key-files "$WORK" "$PEERS"
 	$PY -c '
 import base64, os, sys
 n = int(sys.argv[1])
@@ -1121,13 +1112,6 @@ for i in range(1, n + 1):
 				ip -n "$NS_A" link del shoal0
 				ip -n "$NS_A" link add shoal0 type shoal
 				read -ra charged < <(s6_charged) || true
-				if ((${#charged[@]} == 2))
-				then
-					charged=("charged_slab=${charged[0]}"
-						 "charged_percpu=${charged[1]}")
-				else
-					charged=()
-				fi
 				ip -n "$NS_A" link del shoal0
 			fi
 			((rep > 0)) || { underlay_down; continue; }

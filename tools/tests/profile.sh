@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # Copyright (C) 2026 The shoal authors.
 #
-# The tool's own work in S6 of make bench, counted in instructions: adding
-# PEERS peers from a file (as the bench does: an endpoint, a /24 and an
-# inline receive key each) and dumping them as JSON and as text, against
-# fakenl.so, under valgrind's callgrind. The fake kernel's instructions
-# (every call into fakenl.so's socket functions) are taken out, so what is
-# left is the tool's: parsing, building messages, reading replies, writing
-# the dump. Instruction counts do not drift with the host's load, as the
+# The tool's own work in S6 of make bench, counted in instructions:
+# adding PEERS peers from the bench's own peer file
+# (selftests/bench/s6peers.py: an endpoint, a /24 and an inline receive
+# key each) and dumping them as JSON and as text, against fakenl.so,
+# under valgrind's callgrind. The fake kernel's instructions (every call
+# into fakenl.so's socket functions) are taken out, so what is left is
+# the tool's: parsing, building messages, reading replies, writing the
+# dump. Instruction counts do not drift with the host's load, as the
 # bench's times do; compare two trees by running this in each.
 #
 # Usage: tools/tests/profile.sh [PEERS] [KEEP_DIR]
@@ -40,19 +41,19 @@ fi
 # The peer file holds keys: private, as the tool asks.
 umask 077
 
-python3 - "$dir/peers" "$peers" <<'EOF'
-import base64, os, sys
-with open(sys.argv[1], "w") as f:
-    for i in range(1, int(sys.argv[2]) + 1):
-        f.write("id %d endpoint 192.0.2.%d:%d allowed-ips 10.%d.%d.0/24 "
-                "rx-key 1 inline %s\n"
-                % (i, i % 250 + 1, 10000 + i % 50000, i >> 8 & 255, i & 255,
-                   base64.b64encode(os.urandom(32)).decode()))
-EOF
+"$HERE/../../selftests/bench/s6peers.py" "$dir" "$peers"
 
 # Every interposed entry point of the fake kernel: its share is not the
 # tool's.
 fake_calls='fakenl\.c:(socket|close|bind|getsockname|setsockopt|sendmsg|recvmsg) '
+
+# fake STATE CMD...: run CMD with the tool's netlink going to fakenl.so,
+# whose kernel state is the file STATE.
+fake()
+{
+	SHOAL_FAKE_STATE=$1 SHOAL_FAKE_LOG=/dev/null \
+	LD_PRELOAD=$HERE/fakenl.so "${@:2}"
+}
 
 # count NAME STATE ARGS...: run the tool under callgrind on a copy of STATE
 # and print NAME, its instructions and the fake's.
@@ -62,10 +63,8 @@ count()
 
 	shift 2
 	cp "$state" "$dir/state"
-	SHOAL_FAKE_STATE=$dir/state SHOAL_FAKE_LOG=/dev/null \
-	LD_PRELOAD=$HERE/fakenl.so \
-		valgrind -q --tool=callgrind --callgrind-out-file="$out" \
-		"$SHOAL" "$@" >/dev/null
+	fake "$dir/state" valgrind -q --tool=callgrind \
+		--callgrind-out-file="$out" "$SHOAL" "$@" >/dev/null
 	callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
 	awk -v name="$name" -v fake="$fake_calls" '
 		# The per-file annotations after the table repeat names.
@@ -82,11 +81,10 @@ count()
 
 echo '5 shoal0 51820 7' >"$dir/state.empty"
 cp "$dir/state.empty" "$dir/state.full"
-SHOAL_FAKE_STATE=$dir/state.full SHOAL_FAKE_LOG=/dev/null \
-LD_PRELOAD=$HERE/fakenl.so "$SHOAL" peer add shoal0 --file "$dir/peers"
+fake "$dir/state.full" "$SHOAL" peer add shoal0 --file "$dir/s6.peers"
 
 echo "$peers peers; instructions of the tool, and of the fake kernel"
 printf '%-10s %12s %12s\n' command tool fake
-count add "$dir/state.empty" peer add shoal0 --file "$dir/peers"
+count add "$dir/state.empty" peer add shoal0 --file "$dir/s6.peers"
 count dump-json "$dir/state.full" -j peer show shoal0
 count dump-text "$dir/state.full" peer show shoal0
