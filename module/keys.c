@@ -244,7 +244,7 @@ static void shoal_rx_epoch_free(struct shoal_rx_epoch *e)
 {
 	if (!e)
 		return;
-	kfree(e->replay);
+	shoal_replay_free(e->replay);
 	kfree_sensitive(e);
 	shoal_aead_forget();
 }

@@ -39,25 +39,29 @@ static int __init shoal_mod_init(void)
 {
 	int err;
 
+	err = shoal_replay_init();
+	if (err)
+		return err;
 	if (selftest && (!shoal_replay_selftest() || !shoal_aead_selftest())) {
-		shoal_aead_uninit();
-		return -ENOTRECOVERABLE;
+		err = -ENOTRECOVERABLE;
+		goto err_uninit;
 	}
 	if (aead_rate)
 		shoal_aead_rate();
 
 	err = shoal_device_init();
 	if (err)
-		goto err_aead;
+		goto err_uninit;
 	err = shoal_genl_init();
 	if (err) {
 		shoal_device_uninit();
-		goto err_aead;
+		goto err_uninit;
 	}
 	pr_info("shoal loaded\n");
 	return 0;
-err_aead:
+err_uninit:
 	shoal_aead_uninit();
+	shoal_replay_uninit();
 	return err;
 }
 
@@ -69,6 +73,7 @@ static void __exit shoal_mod_exit(void)
 	/* Keys, peers and epochs freed with call_rcu() run our callbacks. */
 	rcu_barrier();
 	shoal_aead_uninit();
+	shoal_replay_uninit();
 }
 
 module_init(shoal_mod_init);

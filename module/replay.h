@@ -35,7 +35,10 @@ struct shoal_replay {
 	unsigned long bitmap[];
 };
 
+int shoal_replay_init(void);
+void shoal_replay_uninit(void);
 struct shoal_replay *shoal_replay_new(u32 window, gfp_t gfp);
+void shoal_replay_free(struct shoal_replay *r);
 bool shoal_replay_precheck(const struct shoal_replay *r, u64 counter);
 bool shoal_replay_update(struct shoal_replay *r, u64 counter);
 
