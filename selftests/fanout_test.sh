@@ -703,6 +703,25 @@ gso_fanout()
 	expect_eq "GSO segments" "$(sstat stats.tx_gso_segments)" 30
 }
 
+# Each member's copy has room for its outer headers and the link header:
+# no copy's head is reallocated on its way, for packets sent alone or in
+# GSO batches. (The receivers, on this host, copy a datagram whose pages
+# the other copies share before opening it, in shoal_aead(): by design.)
+fanout_no_realloc()
+{
+	local path='shoal_xmit|shoal_send|shoal_fanout|shoal_receive'
+
+	small_group 3
+	kprobe_hist_start expand pskb_expand_head
+	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 10 --size 1000
+	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 10 --size 1000 --gso
+	busywait 10000 rx_each_wait 1 2 3 20 || true
+	rx_each 1 2 3 20
+	expect_eq "copies" "$(sstat stats.tx_fanout_copies)" 60
+	expect_eq "heads reallocated on a copy's way" \
+		"$(kprobe_hist_count expand "$path" 'shoal_aead')" 0
+}
+
 # A group of 4096 members is dumped whole, and 300 groups too.
 group_dump()
 {
@@ -742,4 +761,4 @@ print("# 300 groups, 4096 members dumped")' "$RID0"
 
 ktap_run fanout_2 fanout_16 fanout_256 pairwise_member lone_member app_stream \
 	broadcast_group member_removed blackholed_member no_amplification \
-	gso_fanout group_errors group_dump
+	gso_fanout fanout_no_realloc group_errors group_dump

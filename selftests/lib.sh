@@ -305,3 +305,34 @@ open_trace_count()
 	echo "$(grep -cE 'shoal_open.*[{;]$' "$TRACEFS/trace" || true)" \
 		"$(grep -cE 'skb_cow_data.*[{;]$' "$TRACEFS/trace" || true)"
 }
+
+# kprobe_hist_start NAME FUNC: count the calls of the kernel function FUNC
+# by call stack, from now until the case ends (a kprobe event with a hist
+# trigger; both removed then). Skips without kprobe events.
+kprobe_hist_start()
+{
+	local ev=$TRACEFS/events/shoal_probe/$1
+
+	[[ -w $TRACEFS/kprobe_events ]] || skip "no kprobe events"
+	echo "p:shoal_probe/$1 $2" >>"$TRACEFS/kprobe_events"
+	defer sh -c "echo 0 >$ev/enable; echo '!hist:keys=stacktrace' >$ev/trigger;
+		echo -:shoal_probe/$1 >>$TRACEFS/kprobe_events"
+	echo 'hist:keys=stacktrace' >"$ev/trigger"
+	echo 1 >"$ev/enable"
+}
+
+# kprobe_hist_count NAME [WITH [WITHOUT]]: the calls NAME counted whose
+# stack has a frame matching the regular expression WITH and none
+# matching WITHOUT (awk's syntax); all of them by default.
+kprobe_hist_count()
+{
+	awk -v with="${2:-.}" -v without="${3:-^$}" '
+		/^\{ stacktrace:/ { stack = ""; next }
+		/^\} hitcount:/ {
+			if (stack ~ with && stack !~ without)
+				n += $3
+			next
+		}
+		{ stack = stack " " $1 }
+		END { print n + 0 }' "$TRACEFS/events/shoal_probe/$1/hist"
+}

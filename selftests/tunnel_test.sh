@@ -530,6 +530,46 @@ for i in range(100):
 		$((before + 100))
 }
 
+# No datagram's head is reallocated on its way: the device asks for room
+# for the outer headers and the link header below them, on an IPv4 and an
+# IPv6 underlay, for TCP in GSO batches and alone, and for pings of 1 and
+# 1,400 bytes. The one reallocation by design is the seal's copy of a
+# packet sealed alone whose data it may not write (TCP keeps it for
+# retransmission: a clone, its data in pages), inside shoal_aead(). And
+# each endpoint's route comes from its cache, but for the first datagram
+# on each CPU: at most one lookup per host, underlay and CPU.
+no_realloc()
+{
+	local fam dir lookups misses
+	local path='shoal_xmit|shoal_send|shoal_receive'
+
+	kprobe_hist_start expand pskb_expand_head
+	kprobe_hist_start rt_get4 dst_cache_get_ip4
+	kprobe_hist_start rt_set4 dst_cache_set_ip4
+	kprobe_hist_start rt_get6 dst_cache_get_ip6
+	kprobe_hist_start rt_set6 dst_cache_set_ip6
+	for fam in 4 6
+	do
+		tunnel_pair "$fam"
+		tmpdir dir
+		tcp_transfer "$A" "$B" 10.0.0.2 $((2 << 20)) "$dir"
+		tcp_transfer "$B" "$A" fd10::1 $((2 << 20)) "$dir"
+		ip netns exec "$A" ping -q -c 20 -i 0.01 -s 1 10.0.0.2 >/dev/null
+		ip netns exec "$B" ping -q -c 20 -i 0.01 -s 1400 fd10::1 >/dev/null
+	done
+	echo "# heads reallocated to seal a packet alone:" \
+		"$(kprobe_hist_count expand 'shoal_aead')"
+	expect_eq "heads reallocated elsewhere on a datagram's way" \
+		"$(kprobe_hist_count expand "$path" 'shoal_aead')" 0
+	lookups=$(($(kprobe_hist_count rt_get4 "$path") +
+		   $(kprobe_hist_count rt_get6 "$path")))
+	misses=$(($(kprobe_hist_count rt_set4 "$path") +
+		  $(kprobe_hist_count rt_set6 "$path")))
+	echo "# route cache: $misses misses in $lookups lookups"
+	((lookups > 1000))
+	((misses <= 2 * 2 * $(nproc)))
+}
+
 # Every datagram to an endpoint carries the endpoint's own flow hash, an
 # L4 one, set by shoal: a peer's datagrams are one flow to RPS and XPS, and
 # nothing on the way dissects each datagram to find its hash. Seen as each
@@ -1441,7 +1481,7 @@ load_aead_rate()
 ktap_run ipv4_underlay ipv6_underlay in_order open_in_place \
 	three_hosts_bridge wire_format dscp_ecn drop_reasons \
 	replay_captured underlay_view mtu path_mtu path_mtu_ipv6_underlay \
-	big_datagram outer_gro outer_hash big_gso gso_batch_whole tso_wire \
+	big_datagram outer_gro outer_hash no_realloc big_gso gso_batch_whole tso_wire \
 	batch_metadata pairwise_only no_route tx_error key_rotation \
 	roaming ecn_ce_no_roam ecn_decap_frags outer_csum epoch_budget \
 	roaming_bounded \
