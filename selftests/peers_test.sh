@@ -47,6 +47,94 @@ many_peers()
 		"['10.16.146.0/24'] 192.0.2.243:14242"
 }
 
+# send_from_peers NS ROUND IDS...: from NS, one authentic datagram from
+# each sender id of IDS under key $KEYS/k, id 1, in an epoch of ROUND (a
+# later round's is newer), an inner UDP packet from the first address of
+# the sender's /24 of many_senders, to 192.0.2.1:51820.
+send_from_peers()
+{
+	ip netns exec "$1" $PY -c '
+import socket, struct, sys, time
+sys.path.insert(0, sys.argv[1]); import wire
+key = wire.load_key(sys.argv[2])
+epoch = int(time.time()) << 32 | int(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in map(int, sys.argv[4:]):
+    inner = wire.ipv4("10.%d.%d.1" % (i >> 8, i & 255), "10.255.255.1", 17,
+                      struct.pack(">HHHH", 9, 9, 8, 0))
+    s.sendto(wire.seal(key, i, 1, epoch, 0, inner), ("192.0.2.1", 51820))
+' "$SHOAL_TOP/selftests" "$KEYS/k" "${@:2}"
+}
+
+# rx_of_peers NS IDS...: the rx_packets of each of those peers, in order.
+rx_of_peers()
+{
+	ip netns exec "$1" shoal -j peer show shoal0 | $PY -c '
+import json, sys
+rx = {p["sender_id"]: p["stats"]["rx_packets"] for p in json.load(sys.stdin)}
+print(" ".join(str(rx.get(int(i), "gone")) for i in sys.argv[1:]))' "${@:2}"
+}
+
+# The data path finds each of 10,000 senders by its id, as the table of
+# peers grows from empty, and again after it shrinks to 1,000: every
+# datagram from a peer counts on that peer, and those from deleted ones
+# as unknown senders.
+many_senders()
+{
+	local A B dir i some=() kept=() gone=() ones twos
+
+	netns_new A B
+	tmpdir KEYS
+	tmpdir dir
+	shoal genkey >"$KEYS/k"
+	underlay_veth 4 "$A" "$B"
+	ip -n "$A" link add shoal0 type shoal
+	ip netns exec "$A" shoal set shoal0 port 51820 id 1
+	ip -n "$A" link set shoal0 up
+	for ((i = 2; i <= MANY + 1; i++))
+	do
+		echo "id $i allowed-ips 10.$((i >> 8)).$((i & 255)).0/24 rx-key 1 $KEYS/k"
+	done >"$dir/peers"
+	ip netns exec "$A" shoal peer add shoal0 --file "$dir/peers"
+	for ((i = 2; i <= MANY + 1; i += 97))
+	do
+		some+=("$i")
+	done
+	send_from_peers "$B" 1 "${some[@]}"
+	busywait 10000 eval '(($(stat "$A" stats.rx_packets) >= ${#some[@]}))' || true
+	ones=$(printf '1 %.0s' "${some[@]}")
+	expect_eq "each sender's datagrams on its peer" \
+		"$(rx_of_peers "$A" "${some[@]}")" "${ones% }"
+	expect_eq "received" "$(stat "$A" stats.rx_packets)" "${#some[@]}"
+
+	# Down to the last 1,000: the table shrinks.
+	for ((i = 2; i <= MANY + 1 - 1000; i++))
+	do
+		echo "peer del shoal0 id $i"
+	done >"$dir/del"
+	ip netns exec "$A" shoal -b "$dir/del"
+	expect_eq "peers left" "$(peer_count "$A")" 1000
+	for i in "${some[@]}"
+	do
+		if ((i > MANY + 1 - 1000))
+		then
+			kept+=("$i")
+		else
+			gone+=("$i")
+		fi
+	done
+	send_from_peers "$B" 2 "${kept[@]}" "${gone[@]}"
+	busywait 10000 eval '(($(stat "$A" stats.rx_packets) +
+		$(stat "$A" stats.drop_unknown_sender) >= ${#some[@]} + ${#kept[@]} + ${#gone[@]}))' ||
+		true
+	twos=$(printf '2 %.0s' "${kept[@]}")
+	expect_eq "kept senders" "$(rx_of_peers "$A" "${kept[@]}")" "${twos% }"
+	expect_eq "deleted senders" "$(stat "$A" stats.drop_unknown_sender)" \
+		"${#gone[@]}"
+	echo "# ${#some[@]} senders of $MANY found, then ${#kept[@]} of 1000" \
+		"and ${#gone[@]} deleted"
+}
+
 # A peer with more prefixes than one dump message holds (1,200 IPv6
 # prefixes: 48 KB of attributes, where a dump message takes at most 32 KB)
 # is read back whole by a get and by a dump, and the dump goes on to the
@@ -388,5 +476,5 @@ raw_errors()
 	expect_eq "nothing created" "$(peer_count "$A")" 0
 }
 
-ktap_run many_peers many_prefixes big_group dump_consistency dump_replaced peer_errors key_errors inline_keys \
+ktap_run many_peers many_senders many_prefixes big_group dump_consistency dump_replaced peer_errors key_errors inline_keys \
 	raw_errors
