@@ -44,9 +44,8 @@ static int shoal_ndo_init(struct net_device *dev)
 	sd->stats = shoal_stats_alloc();
 	if (!sd->stats)
 		goto err_tstats;
-	sd->peer_hash = kvcalloc(1U << SHOAL_PEER_HASH_BITS,
-				 sizeof(*sd->peer_hash), GFP_KERNEL_ACCOUNT);
-	if (!sd->peer_hash)
+	err = shoal_peer_table_init(sd);
+	if (err)
 		goto err_stats;
 	err = shoal_lpm_init(&sd->aips, SHOAL_AIP_HASH_BITS);
 	if (err)
@@ -66,7 +65,7 @@ err_groups:
 err_aips:
 	shoal_lpm_destroy(&sd->aips);
 err_hash:
-	kvfree(sd->peer_hash);
+	shoal_peer_table_destroy(sd);
 err_stats:
 	free_percpu(sd->stats);
 err_tstats:
@@ -94,7 +93,7 @@ static void shoal_ndo_uninit(struct net_device *dev)
 	shoal_lpm_destroy(&sd->aips);
 	shoal_lpm_destroy(&sd->group_lpm);
 	xa_destroy(&sd->groups);
-	kvfree(sd->peer_hash);
+	shoal_peer_table_destroy(sd);
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include <linux/list.h>
 #include <linux/netdevice.h>
+#include <linux/rhashtable-types.h>
 #include <linux/xarray.h>
 #include <net/gro_cells.h>
 #include <net/sock.h>
@@ -20,7 +21,6 @@
 struct shoal_group;
 struct shoal_txkey;
 
-#define SHOAL_PEER_HASH_BITS	11
 #define SHOAL_AIP_HASH_BITS	12
 #define SHOAL_GROUP_HASH_BITS	8
 
@@ -38,7 +38,8 @@ struct shoal_txkey;
  * @node: entry in the list of all shoal devices (RTNL)
  * @gro_cells: hands decrypted packets to GRO on the receiving CPU
  * @stats: the device's counters
- * @peer_hash: peers by sender id (RCU, written under RTNL)
+ * @peer_table: peers by sender id (RCU, written under RTNL); grows and
+ *	shrinks with their number
  * @peers: peers in creation order, for dumps and all-peers groups (RCU,
  *	written under RTNL)
  * @npeers: number of peers (RTNL)
@@ -68,7 +69,7 @@ struct shoal_dev {
 	struct list_head node;
 	struct gro_cells gro_cells;
 	struct shoal_stats __percpu *stats;
-	struct hlist_head *peer_hash;
+	struct rhashtable peer_table;
 	struct list_head peers;
 	u32 npeers;
 	u32 peer_gen;

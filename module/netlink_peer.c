@@ -470,8 +470,8 @@ static int shoal_nl_peer_change(struct genl_info *info, bool create)
 	}
 	if (create) {
 		peer = shoal_peer_new(sd, id);
-		if (!peer) {
-			err = -ENOMEM;
+		if (IS_ERR(peer)) {
+			err = PTR_ERR(peer);
 			goto out;
 		}
 	}

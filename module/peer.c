@@ -6,9 +6,9 @@
  * Changes happen under RTNL; the data path finds peers under RCU.
  */
 
-#include <linux/hash.h>
 #include <linux/random.h>
 #include <linux/rculist.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 
 #include "allowedips.h"
@@ -17,9 +17,31 @@
 #include "peer.h"
 #include "send.h"
 
-static struct hlist_head *shoal_peer_bucket(struct shoal_dev *sd, u32 id)
+static const struct rhashtable_params shoal_peer_params = {
+	.key_len = sizeof_field(struct shoal_peer, sender_id),
+	.key_offset = offsetof(struct shoal_peer, sender_id),
+	.head_offset = offsetof(struct shoal_peer, hnode),
+	.automatic_shrinking = true,
+};
+
+/**
+ * shoal_peer_table_init - set up a device's empty table of peers
+ * @sd: the device
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int shoal_peer_table_init(struct shoal_dev *sd)
 {
-	return &sd->peer_hash[hash_32(id, SHOAL_PEER_HASH_BITS)];
+	return rhashtable_init(&sd->peer_table, &shoal_peer_params);
+}
+
+/**
+ * shoal_peer_table_destroy - free a device's table, once it has no peers
+ * @sd: the device
+ */
+void shoal_peer_table_destroy(struct shoal_dev *sd)
+{
+	rhashtable_destroy(&sd->peer_table);
 }
 
 static void shoal_peer_keepalive_fire(struct timer_list *t)
@@ -42,35 +64,42 @@ static void shoal_peer_keepalive_fire(struct timer_list *t)
  *
  * Under RTNL.
  *
- * Return: the peer, or NULL without memory.
+ * Return: the peer, or an ERR_PTR: -ENOMEM, or what the table's insertion
+ * returned.
  */
 struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id)
 {
 	struct shoal_peer *peer;
+	int err = -ENOMEM;
 
 	ASSERT_RTNL();
 	peer = kzalloc(sizeof(*peer), GFP_KERNEL_ACCOUNT);
 	if (!peer)
-		return NULL;
+		return ERR_PTR(-ENOMEM);
 	peer->stats = shoal_stats_alloc();
 	if (!peer->stats)
 		goto err_free;
 	peer->sd = sd;
 	peer->sender_id = sender_id;
+	err = rhashtable_insert_fast(&sd->peer_table, &peer->hnode,
+				     shoal_peer_params);
+	if (err)
+		goto err_stats;
 	INIT_LIST_HEAD(&peer->aips);
 	spin_lock_init(&peer->ep_lock);
 	timer_setup(&peer->keepalive_timer, shoal_peer_keepalive_fire, 0);
 	peer->last_tx = jiffies;
 
 	list_add_tail_rcu(&peer->node, &sd->peers);
-	hlist_add_head_rcu(&peer->hnode, shoal_peer_bucket(sd, sender_id));
 	sd->npeers++;
 	sd->peer_gen++;
 	return peer;
 
+err_stats:
+	free_percpu(peer->stats);
 err_free:
 	kfree(peer);
-	return NULL;
+	return ERR_PTR(err);
 }
 
 static void shoal_peer_ep_free_rcu(struct rcu_head *rcu)
@@ -106,7 +135,7 @@ void shoal_peer_del(struct shoal_peer *peer)
 	ASSERT_RTNL();
 	shoal_aip_remove_peer(&sd->aips, peer, false);
 	shoal_group_peer_gone(peer);
-	hlist_del_rcu(&peer->hnode);
+	rhashtable_remove_fast(&sd->peer_table, &peer->hnode, shoal_peer_params);
 	list_del_rcu(&peer->node);
 	sd->npeers--;
 	sd->peer_gen++;
@@ -132,19 +161,29 @@ void shoal_peer_del_all(struct shoal_dev *sd)
  * @sd: the device
  * @sender_id: the id
  *
- * Under RTNL (the control plane) or RCU (the data path).
+ * Under RTNL, the control plane's lookup.
  *
- * Return: the peer or NULL; valid until the caller leaves RCU or RTNL.
+ * Return: the peer or NULL; valid until the caller drops RTNL.
  */
 struct shoal_peer *shoal_peer_lookup(struct shoal_dev *sd, u32 sender_id)
 {
-	struct shoal_peer *peer;
+	return rhashtable_lookup_fast(&sd->peer_table, &sender_id,
+				      shoal_peer_params);
+}
 
-	hlist_for_each_entry_rcu(peer, shoal_peer_bucket(sd, sender_id), hnode,
-				 lockdep_rtnl_is_held())
-		if (peer->sender_id == sender_id)
-			return peer;
-	return NULL;
+/**
+ * shoal_peer_lookup_rcu - the peer with a sender id, on the data path
+ * @sd: the device
+ * @sender_id: the id
+ *
+ * Under rcu_read_lock(), as a UDP socket's encap_rcv is.
+ *
+ * Return: the peer or NULL; valid until the caller leaves RCU.
+ */
+struct shoal_peer *shoal_peer_lookup_rcu(struct shoal_dev *sd, u32 sender_id)
+{
+	return rhashtable_lookup(&sd->peer_table, &sender_id,
+				 shoal_peer_params);
 }
 
 /**

@@ -7,6 +7,7 @@
 #define _SHOAL_PEER_H
 
 #include <linux/jiffies.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <net/dst_cache.h>
@@ -51,7 +52,7 @@ struct shoal_peer_ep {
 /**
  * struct shoal_peer - a remote sender and receiver
  * @sd: its device
- * @hnode: entry in the device's sender id hash (RCU)
+ * @hnode: entry in the device's table of peers by sender id (RCU)
  * @node: entry in the device's peer list, in creation order (RTNL)
  * @aips: its allowed prefixes (RTNL)
  * @sender_id: its sender id
@@ -74,7 +75,7 @@ struct shoal_peer_ep {
  */
 struct shoal_peer {
 	struct shoal_dev *sd;
-	struct hlist_node hnode;
+	struct rhash_head hnode;
 	struct list_head node;
 	struct list_head aips;
 	u32 sender_id;
@@ -107,10 +108,13 @@ static inline void shoal_peer_stamp(unsigned long *stamp)
 		WRITE_ONCE(*stamp, now);
 }
 
+int shoal_peer_table_init(struct shoal_dev *sd);
+void shoal_peer_table_destroy(struct shoal_dev *sd);
 struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id);
 void shoal_peer_del(struct shoal_peer *peer);
 void shoal_peer_del_all(struct shoal_dev *sd);
 struct shoal_peer *shoal_peer_lookup(struct shoal_dev *sd, u32 sender_id);
+struct shoal_peer *shoal_peer_lookup_rcu(struct shoal_dev *sd, u32 sender_id);
 struct shoal_peer_ep *shoal_peer_ep_new(const union shoal_endpoint *addr,
 					gfp_t gfp);
 void shoal_peer_ep_free(struct shoal_peer_ep *ep);

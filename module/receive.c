@@ -355,7 +355,7 @@ int shoal_receive(struct sock *sk, struct sk_buff *skb)
 	reason = SHOAL_STAT_DROP_UNKNOWN_SENDER;
 	if (be32_to_cpu(hdr.sender_id) == READ_ONCE(sd->sender_id))
 		goto drop;
-	peer = shoal_peer_lookup(sd, be32_to_cpu(hdr.sender_id));
+	peer = shoal_peer_lookup_rcu(sd, be32_to_cpu(hdr.sender_id));
 	if (!peer)
 		goto drop;
 	pstats = peer->stats;
