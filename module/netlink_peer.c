@@ -471,6 +471,7 @@ static int shoal_nl_peer_change(struct genl_info *info, bool create)
 	if (create) {
 		peer = shoal_peer_new(sd, id);
 		if (IS_ERR(peer)) {
+			NL_SET_ERR_MSG(info->extack, "Cannot add a peer now");
 			err = PTR_ERR(peer);
 			goto out;
 		}

@@ -28,7 +28,7 @@ static const struct rhashtable_params shoal_peer_params = {
  * shoal_peer_table_init - set up a device's empty table of peers
  * @sd: the device
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0 or a negative errno.
  */
 int shoal_peer_table_init(struct shoal_dev *sd)
 {
@@ -65,7 +65,7 @@ static void shoal_peer_keepalive_fire(struct timer_list *t)
  * Under RTNL.
  *
  * Return: the peer, or an ERR_PTR: -ENOMEM, or what the table's insertion
- * returned.
+ * returned (-EEXIST for a sender id in use).
  */
 struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id)
 {
@@ -81,15 +81,16 @@ struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id)
 		goto err_free;
 	peer->sd = sd;
 	peer->sender_id = sender_id;
-	err = rhashtable_insert_fast(&sd->peer_table, &peer->hnode,
-				     shoal_peer_params);
-	if (err)
-		goto err_stats;
 	INIT_LIST_HEAD(&peer->aips);
 	spin_lock_init(&peer->ep_lock);
 	timer_setup(&peer->keepalive_timer, shoal_peer_keepalive_fire, 0);
 	peer->last_tx = jiffies;
 
+	/* Published whole: the data path may find it from here on. */
+	err = rhashtable_lookup_insert_fast(&sd->peer_table, &peer->hnode,
+					    shoal_peer_params);
+	if (err)
+		goto err_stats;
 	list_add_tail_rcu(&peer->node, &sd->peers);
 	sd->npeers++;
 	sd->peer_gen++;

@@ -13,10 +13,8 @@
 
 #include "replay.h"
 
-static u32 shoal_replay_nwords(u32 window)
-{
-	return DIV_ROUND_UP(window, BITS_PER_LONG) + 1;
-}
+/* Words of a window's bitmap: see struct shoal_replay's @nwords. */
+#define SHOAL_REPLAY_NWORDS(window) (DIV_ROUND_UP(window, BITS_PER_LONG) + 1)
 
 /*
  * Windows of the default size, the most common by far, one per receive
@@ -25,8 +23,7 @@ static u32 shoal_replay_nwords(u32 window)
  * receives from its sender.
  */
 static struct kmem_cache *shoal_replay_cache;
-#define SHOAL_REPLAY_CACHE_WORDS \
-	shoal_replay_nwords(SHOAL_REPLAY_WINDOW_DEFAULT)
+#define SHOAL_REPLAY_CACHE_WORDS SHOAL_REPLAY_NWORDS(SHOAL_REPLAY_WINDOW_DEFAULT)
 
 /**
  * shoal_replay_init - create the cache of default-sized windows
@@ -62,7 +59,7 @@ void shoal_replay_uninit(void)
  */
 struct shoal_replay *shoal_replay_new(u32 window, gfp_t gfp)
 {
-	u32 nwords = shoal_replay_nwords(window);
+	u32 nwords = SHOAL_REPLAY_NWORDS(window);
 	struct shoal_replay *r;
 
 	if (nwords == SHOAL_REPLAY_CACHE_WORDS)
