@@ -308,16 +308,20 @@ open_trace_count()
 
 # kprobe_hist_start NAME FUNC: count the calls of the kernel function FUNC
 # by call stack, from now until the case ends (a kprobe event with a hist
-# trigger; both removed then). Skips without kprobe events.
+# trigger; both removed then). Skips without kprobe events or hist
+# triggers (CONFIG_KPROBE_EVENTS, CONFIG_HIST_TRIGGERS).
 kprobe_hist_start()
 {
 	local ev=$TRACEFS/events/shoal_probe/$1
 
 	[[ -w $TRACEFS/kprobe_events ]] || skip "no kprobe events"
+	# One left by a run that was killed.
+	echo "-:shoal_probe/$1" >>"$TRACEFS/kprobe_events" 2>/dev/null || true
 	echo "p:shoal_probe/$1 $2" >>"$TRACEFS/kprobe_events"
-	defer sh -c "echo 0 >$ev/enable; echo '!hist:keys=stacktrace' >$ev/trigger;
+	defer sh -c "echo 0 >$ev/enable; echo '!hist:keys=stacktrace' >>$ev/trigger;
 		echo -:shoal_probe/$1 >>$TRACEFS/kprobe_events"
-	echo 'hist:keys=stacktrace' >"$ev/trigger"
+	grep -qw hist "$ev/trigger" || skip "no hist triggers"
+	echo 'hist:keys=stacktrace' >>"$ev/trigger"
 	echo 1 >"$ev/enable"
 }
 

@@ -537,12 +537,16 @@ for i in range(100):
 # packet sealed alone whose data it may not write (TCP keeps it for
 # retransmission: a clone, its data in pages), inside shoal_aead(). And
 # each endpoint's route comes from its cache, but for the first datagram
-# on each CPU: at most one lookup per host, underlay and CPU.
+# on each CPU: at most one lookup per host, underlay and CPU. A stack is
+# kept 16 frames deep; the underlay's veth_xmit(), below any point the
+# underlay could reallocate at, must still show shoal's frames.
 no_realloc()
 {
 	local fam dir lookups misses
 	local path='shoal_xmit|shoal_send|shoal_receive'
 
+	modprobe veth
+	kprobe_hist_start veth veth_xmit
 	kprobe_hist_start expand pskb_expand_head
 	kprobe_hist_start rt_get4 dst_cache_get_ip4
 	kprobe_hist_start rt_set4 dst_cache_set_ip4
@@ -557,6 +561,7 @@ no_realloc()
 		ip netns exec "$A" ping -q -c 20 -i 0.01 -s 1 10.0.0.2 >/dev/null
 		ip netns exec "$B" ping -q -c 20 -i 0.01 -s 1400 fd10::1 >/dev/null
 	done
+	(($(kprobe_hist_count veth "$path") > 1000))
 	echo "# heads reallocated to seal a packet alone:" \
 		"$(kprobe_hist_count expand 'shoal_aead')"
 	expect_eq "heads reallocated elsewhere on a datagram's way" \
@@ -567,7 +572,7 @@ no_realloc()
 		  $(kprobe_hist_count rt_set6 "$path")))
 	echo "# route cache: $misses misses in $lookups lookups"
 	((lookups > 1000))
-	((misses <= 2 * 2 * $(nproc)))
+	((misses <= 2 * 2 * $(getconf _NPROCESSORS_ONLN)))
 }
 
 # Every datagram to an endpoint carries the endpoint's own flow hash, an
