@@ -711,9 +711,10 @@ fanout_no_realloc()
 {
 	local path='shoal_xmit|shoal_send|shoal_fanout|shoal_receive'
 
-	small_group 3
+	modprobe veth
 	kprobe_hist_start veth veth_xmit
 	kprobe_hist_start expand pskb_expand_head
+	small_group 3
 	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 10 --size 1000
 	ip netns exec "$S" $MCAST send shoal0 "$GROUP4" 5000 10 --size 1000 --gso
 	busywait 10000 rx_each_wait 1 2 3 20 || true

@@ -309,7 +309,9 @@ open_trace_count()
 # kprobe_hist_start NAME FUNC: count the calls of the kernel function FUNC
 # by call stack, from now until the case ends (a kprobe event with a hist
 # trigger; both removed then). Skips without kprobe events or hist
-# triggers (CONFIG_KPROBE_EVENTS, CONFIG_HIST_TRIGGERS).
+# triggers (CONFIG_KPROBE_EVENTS, CONFIG_HIST_TRIGGERS). Called before
+# any traffic, as net_event_on in tunnel_test.sh: placing a probe patches
+# the kernel's text, which a vCPU crossing the site meanwhile has hung.
 kprobe_hist_start()
 {
 	local ev=$TRACEFS/events/shoal_probe/$1
