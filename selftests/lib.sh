@@ -35,6 +35,13 @@ defer()
 	__defer+=("$cmd")
 }
 
+# __on_err RC LINE CMD: what failed in a case, CMD's first line only (a
+# here-document would bury the error it printed).
+__on_err()
+{
+	echo "# line $2: ${3%%$'\n'*}: exit $1"
+}
+
 __run_deferred()
 {
 	local i
@@ -209,7 +216,7 @@ ktap_run()
 		start=$SECONDS
 		(
 			set -eE -o pipefail
-			trap 'echo "# line $LINENO: $BASH_COMMAND: exit $?"' ERR
+			trap '__on_err $? $LINENO "$BASH_COMMAND"' ERR
 			trap __run_deferred EXIT
 			"$name"
 		) 2>&1 | sed -u 's/^/# /; s/^# # /# /'
