@@ -39,10 +39,9 @@ struct shoal_txkey;
  * @gro_cells: hands decrypted packets to GRO on the receiving CPU
  * @stats: the device's counters
  * @peer_table: peers by sender id (RCU, written under RTNL); grows and
- *	shrinks with their number
+ *	shrinks with their number, which it counts
  * @peers: peers in creation order, for dumps and all-peers groups (RCU,
  *	written under RTNL)
- * @npeers: number of peers (RTNL)
  * @peer_gen: changes with every peer change, for consistent dumps (RTNL)
  * @aips: allowed prefixes of all peers
  * @groups: groups by id (RTNL)
@@ -71,7 +70,6 @@ struct shoal_dev {
 	struct shoal_stats __percpu *stats;
 	struct rhashtable peer_table;
 	struct list_head peers;
-	u32 npeers;
 	u32 peer_gen;
 	struct shoal_lpm aips;
 	struct xarray groups;

@@ -358,7 +358,7 @@ u32 shoal_group_count(struct shoal_group *g)
 	u32 i, n = 0;
 
 	if (g->all_peers)
-		return g->sd->npeers;
+		return shoal_peer_count(g->sd);
 	for (i = 0; m && i < m->n; i++)
 		n += shoal_member_live(&m->m[i]);
 	return n;

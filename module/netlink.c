@@ -281,7 +281,7 @@ static int shoal_nl_dev_fill(struct sk_buff *skb, struct shoal_dev *sd,
 	    nla_put_u32(skb, SHOAL_A_DEV_CIPHER, sd->cipher) ||
 	    shoal_nl_dev_put_keys(skb, sd) ||
 	    shoal_stats_fill(skb, SHOAL_A_DEV_STATS, sd->stats) ||
-	    nla_put_u32(skb, SHOAL_A_DEV_PEERS, sd->npeers)) {
+	    nla_put_u32(skb, SHOAL_A_DEV_PEERS, shoal_peer_count(sd))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -351,7 +351,7 @@ static bool shoal_nl_dev_keyless(struct shoal_dev *sd)
 	for (slot = 0; slot < SHOAL_KEY_SLOTS; slot++)
 		if (rtnl_dereference(sd->txkeys[slot]))
 			return false;
-	return !sd->npeers;
+	return !shoal_peer_count(sd);
 }
 
 static int shoal_nl_dev_set_doit(struct sk_buff *skb, struct genl_info *info)

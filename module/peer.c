@@ -92,7 +92,6 @@ struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id)
 	if (err)
 		goto err_stats;
 	list_add_tail_rcu(&peer->node, &sd->peers);
-	sd->npeers++;
 	sd->peer_gen++;
 	return peer;
 
@@ -138,7 +137,6 @@ void shoal_peer_del(struct shoal_peer *peer)
 	shoal_group_peer_gone(peer);
 	rhashtable_remove_fast(&sd->peer_table, &peer->hnode, shoal_peer_params);
 	list_del_rcu(&peer->node);
-	sd->npeers--;
 	sd->peer_gen++;
 	WRITE_ONCE(peer->keepalive, 0);
 	del_timer_sync(&peer->keepalive_timer);
@@ -155,6 +153,21 @@ void shoal_peer_del_all(struct shoal_dev *sd)
 
 	list_for_each_entry_safe(peer, tmp, &sd->peers, node)
 		shoal_peer_del(peer);
+}
+
+/**
+ * shoal_peer_count - number of peers of a device
+ * @sd: the device
+ *
+ * Under RTNL, which every insertion and removal holds: the table's own
+ * count is exact then.
+ *
+ * Return: the number of peers.
+ */
+u32 shoal_peer_count(struct shoal_dev *sd)
+{
+	ASSERT_RTNL();
+	return atomic_read(&sd->peer_table.nelems);
 }
 
 /**

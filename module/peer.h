@@ -113,6 +113,7 @@ void shoal_peer_table_destroy(struct shoal_dev *sd);
 struct shoal_peer *shoal_peer_new(struct shoal_dev *sd, u32 sender_id);
 void shoal_peer_del(struct shoal_peer *peer);
 void shoal_peer_del_all(struct shoal_dev *sd);
+u32 shoal_peer_count(struct shoal_dev *sd);
 struct shoal_peer *shoal_peer_lookup(struct shoal_dev *sd, u32 sender_id);
 struct shoal_peer *shoal_peer_lookup_rcu(struct shoal_dev *sd, u32 sender_id);
 struct shoal_peer_ep *shoal_peer_ep_new(const union shoal_endpoint *addr,
