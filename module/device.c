@@ -47,10 +47,10 @@ static int shoal_ndo_init(struct net_device *dev)
 	err = shoal_peer_table_init(sd);
 	if (err)
 		goto err_stats;
-	err = shoal_lpm_init(&sd->aips, SHOAL_AIP_HASH_BITS);
+	err = shoal_lpm_init(&sd->aips, SHOAL_AIP_MIN_BITS);
 	if (err)
 		goto err_hash;
-	err = shoal_lpm_init(&sd->group_lpm, SHOAL_GROUP_HASH_BITS);
+	err = shoal_lpm_init(&sd->group_lpm, SHOAL_GROUP_MIN_BITS);
 	if (err)
 		goto err_aips;
 	xa_init(&sd->groups);

@@ -21,8 +21,8 @@
 struct shoal_group;
 struct shoal_txkey;
 
-#define SHOAL_AIP_HASH_BITS	12
-#define SHOAL_GROUP_HASH_BITS	8
+#define SHOAL_AIP_MIN_BITS	6
+#define SHOAL_GROUP_MIN_BITS	4
 
 /**
  * struct shoal_dev - private state of a shoal net_device

@@ -13,30 +13,52 @@
 
 /**
  * struct shoal_lpm_node - one prefix in a table, embedded in its owner
- * @hnode: entry in its table bucket (RCU)
+ * @next: the next node of its bucket, one link per table generation: a
+ *	resize links the nodes into the new buckets through the link the
+ *	current table does not use, while readers go on walking the other
+ *	(RCU)
  * @addr: the prefix, host bits zero; IPv4 in the first word
  * @family: AF_INET or AF_INET6
  * @cidr: prefix length
  */
 struct shoal_lpm_node {
-	struct hlist_node hnode;
+	struct shoal_lpm_node __rcu *next[2];
 	struct in6_addr addr;
 	u8 family;
 	u8 cidr;
 };
 
 /**
- * struct shoal_lpm - prefixes for longest-prefix match
- * @buckets: hash of (family, cidr, prefix)
+ * struct shoal_lpm_buckets - the bucket array of a table
+ * @rcu: frees it once the readers of the table it replaced are done
  * @bits: log2 of the number of buckets
+ * @link: which of a node's @next links chains these buckets
+ * @head: the buckets
+ */
+struct shoal_lpm_buckets {
+	struct rcu_head rcu;
+	unsigned int bits;
+	unsigned int link;
+	struct shoal_lpm_node __rcu *head[];
+};
+
+/**
+ * struct shoal_lpm - prefixes for longest-prefix match
+ * @buckets: hash of (family, cidr, prefix); replaced by a resize (RCU,
+ *	written under RTNL)
+ * @min_bits: the table never shrinks below 1 << @min_bits buckets
+ * @retired: RCU state when the last resize published its buckets: until
+ *	that grace period ends, readers may walk the link the next resize
+ *	would rewrite (RTNL)
  * @count4: prefixes per IPv4 length, so lookups probe only lengths in use
  * @count6: the same for IPv6
  * @n4: IPv4 prefixes in the table
  * @n6: IPv6 prefixes in the table
  */
 struct shoal_lpm {
-	struct hlist_head *buckets;
-	unsigned int bits;
+	struct shoal_lpm_buckets __rcu *buckets;
+	unsigned int min_bits;
+	unsigned long retired;
 	u32 count4[33];
 	u32 count6[129];
 	u32 n4;
@@ -45,6 +67,8 @@ struct shoal_lpm {
 
 int shoal_lpm_init(struct shoal_lpm *t, unsigned int bits);
 void shoal_lpm_destroy(struct shoal_lpm *t);
+unsigned int shoal_lpm_bits(struct shoal_lpm *t);
+bool shoal_lpm_selftest(void);
 bool shoal_lpm_prefix_valid(u8 family, const struct in6_addr *addr, u8 cidr);
 struct shoal_lpm_node *shoal_lpm_find(struct shoal_lpm *t, u8 family, u8 cidr,
 				      const struct in6_addr *prefix);

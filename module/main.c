@@ -42,7 +42,8 @@ static int __init shoal_mod_init(void)
 	err = shoal_replay_init();
 	if (err)
 		return err;
-	if (selftest && (!shoal_replay_selftest() || !shoal_aead_selftest())) {
+	if (selftest && (!shoal_replay_selftest() || !shoal_lpm_selftest() ||
+			 !shoal_aead_selftest())) {
 		err = -ENOTRECOVERABLE;
 		goto err_uninit;
 	}

@@ -1484,6 +1484,7 @@ load_selftests()
 	modprobe shoal selftest=1
 	log=$(dmesg | sed -n "/$mark/,\$p")
 	expect_match dmesg "$log" "replay self-tests: pass"
+	expect_match dmesg "$log" "lpm self-tests: pass"
 	expect_match dmesg "$log" "AEAD self-tests pass"
 	echo "# $(grep -o 'AEAD self-tests pass.*' <<<"$log")"
 	# They check which code served; with AES-NI, its transforms must have.
