@@ -37,8 +37,9 @@ shoal_lpm_buckets_new(unsigned int bits, unsigned int link)
 {
 	struct shoal_lpm_buckets *b;
 
+	/* A table that stays as it is beats reclaim or the OOM killer. */
 	b = kvzalloc(struct_size(b, head, 1U << bits),
-		     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		     GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (b) {
 		b->bits = bits;
 		b->link = link;
@@ -62,7 +63,7 @@ int shoal_lpm_init(struct shoal_lpm *t, unsigned int min_bits)
 		return -ENOMEM;
 	RCU_INIT_POINTER(t->buckets, b);
 	t->min_bits = min_bits;
-	t->retired = get_completed_synchronize_rcu();
+	get_completed_synchronize_rcu_full(&t->retired);
 	return 0;
 }
 
@@ -175,18 +176,24 @@ struct shoal_lpm_node *shoal_lpm_find(struct shoal_lpm *t, u8 family, u8 cidr,
  * Rehashes the table into 1 << @bits buckets, chained through the link the
  * current buckets do not use. Readers go on walking the current buckets
  * until they see the new ones; those that walked the buckets before may
- * still follow the link this rewrites until the grace period that began
- * when they were replaced ends: until then the table keeps its size, and
- * a later change tries again. So does a table short of memory.
+ * still follow the link this rewrites, until the grace period that began
+ * when those were replaced ends. A table that must grow waits for it (an
+ * expedited one, as synchronize_net() under RTNL does: rare, as the
+ * table doubles); one that may shrink does not, and a later change tries
+ * again. A table short of memory keeps its size.
  */
-static void shoal_lpm_resize(struct shoal_lpm *t, unsigned int bits)
+static void shoal_lpm_resize(struct shoal_lpm *t, unsigned int bits,
+			     bool wait)
 {
 	struct shoal_lpm_buckets *old = rtnl_dereference(t->buckets), *b;
 	struct shoal_lpm_node *n;
 	u32 i;
 
-	if (!poll_state_synchronize_rcu(t->retired))
-		return;
+	if (!poll_state_synchronize_rcu_full(&t->retired)) {
+		if (!wait)
+			return;
+		synchronize_rcu_expedited();
+	}
 	b = shoal_lpm_buckets_new(bits, !old->link);
 	if (!b)
 		return;
@@ -201,7 +208,7 @@ static void shoal_lpm_resize(struct shoal_lpm *t, unsigned int bits)
 		}
 	}
 	rcu_assign_pointer(t->buckets, b);
-	t->retired = get_state_synchronize_rcu();
+	get_state_synchronize_rcu_full(&t->retired);
 	kvfree_rcu(old, rcu);
 }
 
@@ -213,9 +220,9 @@ static void shoal_lpm_fit(struct shoal_lpm *t)
 	unsigned int want = order_base_2(n);
 
 	if (n > (1U << bits) && bits < SHOAL_LPM_MAX_BITS)
-		shoal_lpm_resize(t, min(want, SHOAL_LPM_MAX_BITS));
+		shoal_lpm_resize(t, min(want, SHOAL_LPM_MAX_BITS), true);
 	else if (n < (1U << bits) / 4 && bits > t->min_bits)
-		shoal_lpm_resize(t, max(want + 1, t->min_bits));
+		shoal_lpm_resize(t, max(want + 1, t->min_bits), false);
 }
 
 /**
@@ -333,12 +340,9 @@ static bool shoal_lpm_check(struct shoal_lpm *t, struct shoal_lpm_node *nodes,
 	return i == SHOAL_LPM_TEST_N;
 }
 
-/* Waits out the last resize's readers, then lets the table take its size. */
-static bool shoal_lpm_settle(struct shoal_lpm *t, unsigned int bits,
-			     const char *phase)
+static bool shoal_lpm_sized(struct shoal_lpm *t, unsigned int bits,
+			    const char *phase)
 {
-	synchronize_rcu();
-	shoal_lpm_fit(t);
 	if (shoal_lpm_bits(t) == bits)
 		return true;
 	pr_err("lpm self-test, %s: %u bits, not %u\n", phase,
@@ -349,8 +353,9 @@ static bool shoal_lpm_settle(struct shoal_lpm *t, unsigned int bits,
 /**
  * shoal_lpm_selftest - grow a table to thousands of prefixes and back
  *
- * A /8 and /32s within it: every /32 must find itself, through every
- * resize, and find the /8 once removed.
+ * A /8 and /32s within it: the table must have grown to their number,
+ * every /32 must find itself, and the /8 once removed; after the
+ * removals, the table must have shrunk.
  *
  * Return: true if every check passed.
  */
@@ -374,12 +379,15 @@ bool shoal_lpm_selftest(void)
 						   0x0a000000);
 		shoal_lpm_add(&t, &nodes[i]);
 	}
+	/* Grown as it went, each resize waiting for the last one's readers. */
+	ok = ok && shoal_lpm_sized(&t, order_base_2(SHOAL_LPM_TEST_N), "grown");
 	ok = ok && shoal_lpm_check(&t, nodes, SHOAL_LPM_TEST_N, "grown");
-	ok = ok && shoal_lpm_settle(&t, order_base_2(SHOAL_LPM_TEST_N), "grown");
-	ok = ok && shoal_lpm_check(&t, nodes, SHOAL_LPM_TEST_N, "rehashed");
 	for (i = SHOAL_LPM_TEST_N - 1; ok && i >= kept; i--)
 		shoal_lpm_del(&t, &nodes[i]);
-	ok = ok && shoal_lpm_settle(&t, order_base_2(kept) + 1, "shrunk");
+	/* Shrinks do not wait: once the readers are gone, the next one runs. */
+	synchronize_rcu();
+	shoal_lpm_fit(&t);
+	ok = ok && shoal_lpm_sized(&t, order_base_2(kept) + 1, "shrunk");
 	ok = ok && shoal_lpm_check(&t, nodes, kept, "shrunk");
 	if (!ok) {
 		/* Left as it is: the nodes are freed with it, none reads it. */

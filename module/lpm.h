@@ -8,6 +8,7 @@
 
 #include <linux/in6.h>
 #include <linux/list.h>
+#include <linux/rcupdate.h>
 #include <linux/socket.h>
 #include <linux/types.h>
 
@@ -48,8 +49,8 @@ struct shoal_lpm_buckets {
  *	written under RTNL)
  * @min_bits: the table never shrinks below 1 << @min_bits buckets
  * @retired: RCU state when the last resize published its buckets: until
- *	that grace period ends, readers may walk the link the next resize
- *	would rewrite (RTNL)
+ *	the grace period after it ends, readers may walk the link the next
+ *	resize would rewrite (RTNL)
  * @count4: prefixes per IPv4 length, so lookups probe only lengths in use
  * @count6: the same for IPv6
  * @n4: IPv4 prefixes in the table
@@ -58,7 +59,7 @@ struct shoal_lpm_buckets {
 struct shoal_lpm {
 	struct shoal_lpm_buckets __rcu *buckets;
 	unsigned int min_bits;
-	unsigned long retired;
+	struct rcu_gp_oldstate retired;
 	u32 count4[33];
 	u32 count6[129];
 	u32 n4;
