@@ -79,17 +79,6 @@ void shoal_lpm_destroy(struct shoal_lpm *t)
 	RCU_INIT_POINTER(t->buckets, NULL);
 }
 
-/**
- * shoal_lpm_bits - log2 of a table's number of buckets
- * @t: the table
- *
- * Under RTNL.
- */
-unsigned int shoal_lpm_bits(struct shoal_lpm *t)
-{
-	return rtnl_dereference(t->buckets)->bits;
-}
-
 static u32 *shoal_lpm_count(struct shoal_lpm *t, u8 family, u8 cidr)
 {
 	return family == AF_INET ? &t->count4[cidr] : &t->count6[cidr];
@@ -343,10 +332,11 @@ static bool shoal_lpm_check(struct shoal_lpm *t, struct shoal_lpm_node *nodes,
 static bool shoal_lpm_sized(struct shoal_lpm *t, unsigned int bits,
 			    const char *phase)
 {
-	if (shoal_lpm_bits(t) == bits)
+	unsigned int now = rtnl_dereference(t->buckets)->bits;
+
+	if (now == bits)
 		return true;
-	pr_err("lpm self-test, %s: %u bits, not %u\n", phase,
-	       shoal_lpm_bits(t), bits);
+	pr_err("lpm self-test, %s: %u bits, not %u\n", phase, now, bits);
 	return false;
 }
 

@@ -66,9 +66,8 @@ struct shoal_lpm {
 	u32 n6;
 };
 
-int shoal_lpm_init(struct shoal_lpm *t, unsigned int bits);
+int shoal_lpm_init(struct shoal_lpm *t, unsigned int min_bits);
 void shoal_lpm_destroy(struct shoal_lpm *t);
-unsigned int shoal_lpm_bits(struct shoal_lpm *t);
 bool shoal_lpm_selftest(void);
 bool shoal_lpm_prefix_valid(u8 family, const struct in6_addr *addr, u8 cidr);
 struct shoal_lpm_node *shoal_lpm_find(struct shoal_lpm *t, u8 family, u8 cidr,
